@@ -1,0 +1,82 @@
+"""Who may see which page: the one rule every surface uses.
+
+Page visibility is stored as Wagtail ``PageViewRestriction``s and Wagtail's own
+``accept_request`` decides when a page is served. This module applies the very same
+decision to a user without a request, and to querysets, so that listings, menus and
+search never show a page that serving would refuse.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+
+_CACHE_ATTR = "_cms_access_cache"
+
+
+class _AccessCache:
+    def __init__(self, user) -> None:
+        self.group_ids = (
+            frozenset(user.groups.values_list("pk", flat=True)) if user.is_authenticated else frozenset()
+        )
+        self._denied_paths: tuple[str, ...] | None = None
+
+
+def _cache_for(user) -> _AccessCache:
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = _AccessCache(user)
+        setattr(user, _CACHE_ATTR, cache)
+    return cache
+
+
+def forget_cached_access(user) -> None:
+    """Drop what was computed for this user object (after their groups changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def restriction_admits(user, restriction: BaseViewRestriction, group_ids: frozenset[int] | None = None) -> bool:
+    """Wagtail's ``accept_request`` for a user; password restrictions never admit here."""
+    if restriction.restriction_type == BaseViewRestriction.PASSWORD:
+        return False
+    if not user.is_authenticated:
+        return False
+    if restriction.restriction_type == BaseViewRestriction.LOGIN or user.is_superuser:
+        return True
+    if group_ids is None:
+        group_ids = _cache_for(user).group_ids
+    return any(group.pk in group_ids for group in restriction.groups.all())
+
+
+def denied_paths(user) -> tuple[str, ...]:
+    """Tree paths of the restricted pages this user may not enter (their subtrees are closed)."""
+    cache = _cache_for(user)
+    if cache._denied_paths is None:
+        restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+        cache._denied_paths = tuple(
+            sorted(
+                {
+                    restriction.page.path
+                    for restriction in restrictions
+                    if not restriction_admits(user, restriction, cache.group_ids)
+                }
+            )
+        )
+    return cache._denied_paths
+
+
+def visible_pages(user, queryset: QuerySet) -> QuerySet:
+    """Filter a page queryset down to the pages this user may see."""
+    closed = denied_paths(user)
+    if not closed:
+        return queryset
+    condition = Q()
+    for path in closed:
+        condition |= Q(path__startswith=path)
+    return queryset.exclude(condition)
+
+
+def can_view_page(user, page: Page) -> bool:
+    """True when every restriction on the page and its ancestors admits the user."""
+    return not any(page.path.startswith(path) for path in denied_paths(user))

@@ -1,0 +1,204 @@
+"""Thematic dossiers and the contributions members publish in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from cms.blocks import RICH_TEXT_FEATURES, contribution_blocks
+from cms.models.base import IntranetPage
+from members.models import College
+
+CONTRIBUTIONS_PER_PAGE = 20
+
+
+class DossierIndexPage(IntranetPage):
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.ConventionPage"]
+    subpage_types = ["cms.DossierPage"]
+
+    class Meta:
+        verbose_name = _("liste des dossiers thématiques")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["dossiers"] = self.visible_children(request.user, DossierPage).order_by("path")
+        return context
+
+
+@dataclass(frozen=True)
+class PreconisationRow:
+    title: str
+    description: str
+    contribution: ContributionPage
+
+
+class DossierPage(IntranetPage):
+    """A thematic dossier: its contributions and the summary of their préconisations."""
+
+    class Status(models.TextChoices):
+        OUVERT = "ouvert", _("Ouvert aux contributions")
+        EN_COURS = "en_cours", _("Synthèse en cours")
+        CLOS = "clos", _("Clos")
+
+    theme = models.CharField(
+        _("thème"), max_length=200, help_text=_("Le thème de travail, par exemple « Non-recours et fracture numérique ».")
+    )
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.OUVERT)
+    coordinators = ParentalManyToManyField(
+        "members.Member",
+        blank=True,
+        related_name="coordinated_dossiers",
+        verbose_name=_("coordination du dossier"),
+        help_text=_("Les personnes qui animent ce dossier."),
+    )
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = IntranetPage.content_panels + [
+        FieldPanel("theme"),
+        FieldPanel("status"),
+        FieldPanel("coordinators"),
+        FieldPanel("intro"),
+    ]
+    parent_page_types = ["cms.DossierIndexPage"]
+    subpage_types = ["cms.ContributionPage"]
+
+    class Meta:
+        verbose_name = _("dossier thématique")
+
+    def contributions_for(self, user):
+        return (
+            self.visible_children(user, ContributionPage)
+            .prefetch_related("colleges")
+            .order_by("-date", "title")
+        )
+
+    @staticmethod
+    def preconisations_of(contributions) -> list[PreconisationRow]:
+        rows = []
+        for contribution in contributions:
+            for block in contribution.body:
+                if block.block_type == "preconisation":
+                    rows.append(
+                        PreconisationRow(block.value["title"], block.value["description"], contribution)
+                    )
+        return rows
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        contributions = list(self.contributions_for(request.user))
+        colleges = {college.slug: college for college in College.objects.all()}
+        types = dict(ContributionPage.Type.choices)
+        college_filter = request.GET.get("college", "")
+        type_filter = request.GET.get("type", "")
+        shown = contributions
+        if college_filter in colleges:
+            shown = [c for c in shown if any(college.slug == college_filter for college in c.colleges.all())]
+        if type_filter in types:
+            shown = [c for c in shown if c.contribution_type == type_filter]
+        context.update(
+            {
+                "contributions": Paginator(shown, CONTRIBUTIONS_PER_PAGE).get_page(request.GET.get("page")),
+                "contribution_count": len(shown),
+                "preconisations": self.preconisations_of(contributions),
+                "college_choices": list(colleges.values()),
+                "type_choices": ContributionPage.Type.choices,
+                "college_filter": college_filter if college_filter in colleges else "",
+                "type_filter": type_filter if type_filter in types else "",
+                "ignored_filter": bool(
+                    (college_filter and college_filter not in colleges) or (type_filter and type_filter not in types)
+                ),
+            }
+        )
+        return context
+
+
+class ContributionTag(TaggedItemBase):
+    content_object = ParentalKey("cms.ContributionPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ContributionPage(IntranetPage):
+    """A contribution to a dossier: workshop synthesis, préconisations, testimony, minutes…"""
+
+    class Type(models.TextChoices):
+        SYNTHESE_ATELIER = "synthese_atelier", _("Synthèse d'atelier")
+        PRECONISATIONS = "preconisations", _("Préconisations")
+        TEMOIGNAGE = "temoignage", _("Témoignage")
+        COMPTE_RENDU = "compte_rendu", _("Compte rendu")
+        DIAGNOSTIC = "diagnostic", _("Diagnostic")
+        POSITION = "position", _("Prise de position")
+
+    contribution_type = models.CharField(
+        _("type de contribution"), max_length=30, choices=Type.choices, default=Type.SYNTHESE_ATELIER
+    )
+    date = models.DateField(_("date"), help_text=_("La date de l'atelier, de la rencontre ou de la rédaction."))
+    summary = models.TextField(
+        _("résumé"), blank=True, help_text=_("Deux ou trois phrases affichées dans les listes et les résultats de recherche.")
+    )
+    body = StreamField(contribution_blocks(), verbose_name=_("contenu"), blank=True)
+    colleges = ParentalManyToManyField(
+        "members.College",
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("collèges à l'origine"),
+        help_text=_("Le ou les collèges dont vient cette contribution."),
+    )
+    authors = ParentalManyToManyField(
+        "members.Member", blank=True, related_name="contributions", verbose_name=_("auteurs et autrices")
+    )
+    tags = ClusterTaggableManager(through=ContributionTag, blank=True, verbose_name=_("mots-clés"))
+
+    content_panels = IntranetPage.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("contribution_type"), FieldPanel("date"), FieldPanel("colleges"), FieldPanel("authors")],
+            heading=_("Origine"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("attachments", label=_("Pièces jointes"), heading=_("Pièces jointes")),
+        FieldPanel("tags"),
+    ]
+    search_fields = IntranetPage.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.DossierPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("contribution")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["dossier"] = self.get_parent().specific
+        context["attachments"] = self.attachments.select_related("document")
+        return context
+
+
+class ContributionAttachment(Orderable):
+    page = ParentalKey(ContributionPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+    )
+    title = models.CharField(
+        _("intitulé"), max_length=200, blank=True, help_text=_("Laissez vide pour reprendre le titre du document.")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+
+    @property
+    def label(self) -> str:
+        return self.title or self.document.title

@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+
+from cms.blocks import RICH_TEXT_FEATURES
+from cms.models.base import IntranetPage
+
+
+class EventIndexPage(IntranetPage):
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.ConventionPage"]
+    subpage_types = ["cms.EventPage"]
+
+    class Meta:
+        verbose_name = _("liste des rencontres")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        events = self.visible_children(request.user, EventPage)
+        now = timezone.now()
+        context["upcoming_events"] = events.filter(start__gte=now).order_by("start")
+        context["past_events"] = events.filter(start__lt=now).order_by("-start")
+        return context
+
+
+class EventPage(IntranetPage):
+    """A meeting or workshop of the convention."""
+
+    start = models.DateTimeField(_("début"))
+    end = models.DateTimeField(_("fin"), null=True, blank=True)
+    location = models.CharField(_("lieu"), max_length=300, blank=True, help_text=_("Adresse complète du lieu."))
+    video_url = models.URLField(_("lien de visioconférence"), blank=True)
+    programme = RichTextField(_("programme"), blank=True, features=RICH_TEXT_FEATURES)
+    speakers = models.TextField(_("intervenants"), blank=True, help_text=_("Une personne par ligne."))
+    capacity = models.PositiveIntegerField(
+        _("nombre de places"), null=True, blank=True, help_text=_("Laissez vide s'il n'y a pas de limite.")
+    )
+    registration_deadline = models.DateField(_("date limite d'inscription"), null=True, blank=True)
+
+    content_panels = IntranetPage.content_panels + [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("location"), FieldPanel("video_url")],
+            heading=_("Date et lieu"),
+        ),
+        FieldPanel("programme"),
+        FieldPanel("speakers"),
+        MultiFieldPanel([FieldPanel("capacity"), FieldPanel("registration_deadline")], heading=_("Inscriptions")),
+    ]
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("rencontre")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.end and self.start and self.end < self.start:
+            raise ValidationError({"end": _("La fin doit être après le début.")})
+
+    def speaker_list(self) -> list[str]:
+        return [line.strip() for line in self.speakers.splitlines() if line.strip()]
+
+    @property
+    def is_past(self) -> bool:
+        return self.start < timezone.now()

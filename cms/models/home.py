@@ -1,0 +1,34 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+
+from cms.access import visible_pages
+from cms.blocks import RICH_TEXT_FEATURES
+from cms.models.base import IntranetPage
+
+
+class HomePage(IntranetPage):
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Quelques phrases d'accueil, en langage simple."),
+    )
+
+    content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.ConventionPage"]
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.models.convention import ConventionPage
+        from cms.models.dossiers import ContributionPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["conventions"] = self.visible_children(request.user, ConventionPage).order_by("path")
+        context["latest_contributions"] = visible_pages(
+            request.user, ContributionPage.objects.live().descendant_of(self)
+        ).order_by("-date", "-pk")[:5]
+        return context

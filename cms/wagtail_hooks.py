@@ -1,0 +1,30 @@
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from wagtail import hooks
+from wagtail.models import BaseViewRestriction
+
+from cms.visibility import audience_names
+
+
+@hooks.register("before_serve_page", order=-10)
+def explain_refusal_to_logged_in_readers(page, request, serve_args, serve_kwargs):
+    """A logged-in reader who may not see a page gets a 403 that says who may.
+
+    Wagtail would send them to the login form again, which loops: they are already
+    logged in. Anonymous readers still go to the login form through Wagtail's own check.
+    """
+    if not request.user.is_authenticated:
+        return None
+    for restriction in page.get_view_restrictions():
+        if restriction.restriction_type == BaseViewRestriction.PASSWORD:
+            continue
+        if not restriction.accept_request(request):
+            response = TemplateResponse(
+                request,
+                "cms/restricted_page.html",
+                {"page": page, "audience": audience_names(restriction), "restricted_page": restriction.page},
+                status=403,
+            )
+            add_never_cache_headers(response)
+            return response
+    return None

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = "Membres et collèges"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from members import roles
+
+        post_migrate.connect(roles.ensure_role_groups_after_migrate, sender=self)

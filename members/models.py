@@ -1,0 +1,259 @@
+"""Colleges, territories, organisations and member profiles of the convention."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+
+
+class College(models.Model):
+    """A collège of the convention. It owns an auth group so Wagtail restrictions work on it."""
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+    group = models.OneToOneField(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="college",
+        editable=False,
+        verbose_name=_("groupe"),
+    )
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("collège")
+        verbose_name_plural = _("collèges")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def group_name_for(name: str) -> str:
+        return f"Collège : {name}"
+
+    def save(self, *args, **kwargs) -> None:
+        group_name = self.group_name_for(self.name)
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=group_name)
+        elif self.group.name != group_name:
+            self.group.name = group_name
+            self.group.save(update_fields=["name"])
+        super().save(*args, **kwargs)
+
+
+class Territory(models.Model):
+    """Regional coordination and local comités: region > département / bassin."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Région")
+        DEPARTEMENT = "departement", _("Département")
+        BASSIN = "bassin", _("Bassin de vie")
+        COMMUNE = "commune", _("Commune")
+
+    name = models.CharField(_("nom"), max_length=150)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    kind = models.CharField(_("niveau"), max_length=20, choices=Kind.choices, default=Kind.REGION)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("territoire parent"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def subtree_ids(self) -> set[int]:
+        """Ids of this territory and every territory below it (one query)."""
+        children_of: dict[int | None, list[int]] = {}
+        for pk, parent_id in Territory.objects.values_list("pk", "parent_id"):
+            children_of.setdefault(parent_id, []).append(pk)
+        found, todo = set(), [self.pk]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo.extend(children_of.get(current, []))
+        return found
+
+
+class Organisation(models.Model):
+    """A structure that joined (or may join) the convention."""
+
+    class Type(models.TextChoices):
+        ASSOCIATION = "association", _("Association")
+        ETABLISSEMENT = "etablissement", _("Établissement ou service")
+        ADMINISTRATION = "administration", _("Administration de l'État")
+        COLLECTIVITE = "collectivite", _("Collectivité territoriale")
+        SYNDICAT = "syndicat", _("Syndicat")
+        ORGANISME_FORMATION = "organisme_formation", _("Organisme de formation")
+        ORGANISME_SOCIAL = "organisme_social", _("Organisme de protection sociale")
+        COLLECTIF_HABITANTS = "collectif_habitants", _("Collectif d'habitants")
+        AUTRE = "autre", _("Autre")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Adhérente")
+        FORMER = "former", _("Ancienne adhérente")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices, default=Type.ASSOCIATION)
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("collège")
+    )
+    territory = models.ForeignKey(
+        Territory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("territoire"),
+    )
+    website = models.URLField(_("site internet"), blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    adhesion_date = models.DateField(
+        _("date d'adhésion"),
+        null=True,
+        blank=True,
+        help_text=_("Date de signature de la convention. Vide si la structure n'a pas signé."),
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpertiseTag(TaggedItemBase):
+    content_object = ParentalKey("members.Member", on_delete=models.CASCADE, related_name="tagged_expertise")
+
+
+class Member(ClusterableModel):
+    """The profile of a person taking part in the convention."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACTIVE = "active", _("Actif")
+        FORMER = "former", _("Ancien membre")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Tout le monde")
+        MEMBERS = "members", _("Les membres de la convention")
+        COLLEGE = "college", _("Les membres de mes collèges")
+        HIDDEN = "hidden", _("Personne (masqué)")
+
+    # Fields whose visibility each member chooses, with the level used when they did not.
+    VISIBILITY_FIELDS = {
+        "email": Visibility.MEMBERS,
+        "phone": Visibility.COLLEGE,
+        "address": Visibility.HIDDEN,
+        "bio": Visibility.MEMBERS,
+        "expertise": Visibility.MEMBERS,
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member", verbose_name=_("compte")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("structure"),
+    )
+    territory = models.ForeignKey(
+        Territory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("territoire"),
+    )
+    colleges = models.ManyToManyField(
+        College, through="CollegeMembership", related_name="members", verbose_name=_("collèges")
+    )
+    fonction = models.CharField(_("fonction"), max_length=200, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bio = models.TextField(_("présentation"), blank=True)
+    expertise = ClusterTaggableManager(through=ExpertiseTag, blank=True, verbose_name=_("expertises"))
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    visibility = models.JSONField(
+        _("visibilité des coordonnées"),
+        default=dict,
+        blank=True,
+        help_text=_("Pour chaque champ : public, members, college ou hidden."),
+    )
+    show_full_name = models.BooleanField(
+        _("afficher mon nom complet"),
+        default=False,
+        help_text=_(
+            "Pour le collège des personnes accompagnées : sans cet accord, seuls le prénom "
+            "et l'initiale du nom sont affichés."
+        ),
+    )
+    is_coordination = models.BooleanField(_("coordination"), default=False)
+    is_platform_admin = models.BooleanField(_("administration de la plateforme"), default=False)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    consent_at = models.DateTimeField(_("date du consentement"), null=True, blank=True)
+    joined_on = models.DateField(_("membre depuis"), null=True, blank=True)
+    left_on = models.DateField(_("fin d'adhésion"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def visibility_of(self, field: str) -> str:
+        level = self.visibility.get(field)
+        if level in self.Visibility.values:
+            return level
+        return self.VISIBILITY_FIELDS[field]
+
+
+class CollegeMembership(models.Model):
+    """A member's place in one college; referents moderate their college."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="memberships")
+    is_referent = models.BooleanField(_("référent du collège"), default=False)
+    since = models.DateField(_("depuis"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "college"], name="unique_member_college")
+        ]
+        verbose_name = _("appartenance à un collège")
+        verbose_name_plural = _("appartenances aux collèges")
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.college}"
