@@ -45,9 +45,9 @@ def wanted_group_ids(visibility: Visibility) -> set[int] | None:
     """Group ids a restriction must carry for this visibility (None for public)."""
     if visibility.level == PUBLIC:
         return None
-    coordination = Group.objects.get(name=COORDINATION_GROUP)
+    coordination = Group.objects.get_or_create(name=COORDINATION_GROUP)[0]
     if visibility.level == MEMBERS:
-        return {Group.objects.get(name=MEMBERS_GROUP).pk, coordination.pk}
+        return {Group.objects.get_or_create(name=MEMBERS_GROUP)[0].pk, coordination.pk}
     colleges = College.objects.filter(slug__in=visibility.college_slugs)
     return set(colleges.values_list("group_id", flat=True)) | {coordination.pk}
 
