@@ -542,7 +542,9 @@ class ContentLoader:
         raise ContentError(path, 'attendu : "public", "members" ou {"colleges": [...]}')
 
     def _create_page(self, parent, model, slug, title, fields, relations, live) -> Page:
-        page = model(title=title, draft_title=title, slug=slug, live=False, **fields)
+        # Conventions and their sections make the site's menus.
+        in_menus = model is ConventionPage or isinstance(parent.specific, ConventionPage)
+        page = model(title=title, draft_title=title, slug=slug, live=False, show_in_menus=in_menus, **fields)
         self._assign_relations(page, relations)
         parent.add_child(instance=page)
         revision = page.save_revision(log_action=True)
