@@ -502,12 +502,12 @@ class ContentLoader:
             raise ContentError(path, "un objet JSON est attendu")
         page_type = _choice(entry, "type", path, self.PAGE_TYPES, "")
         model = self.PAGE_TYPES[page_type]
-        _check_keys(entry, path, self.COMMON_PAGE_KEYS | self.PAGE_KEYS[page_type], required=("slug", "title"))
-        if not model.can_create_at(parent) and not model.objects.child_of(parent).filter(slug=entry["slug"]).exists():
+        if not model.can_create_at(parent) and not model.objects.child_of(parent).filter(slug=entry.get("slug")).exists():
             raise ContentError(
                 f"{path}.type",
                 f"une page « {page_type} » ne peut pas être placée sous « {parent.title} »",
             )
+        _check_keys(entry, path, self.COMMON_PAGE_KEYS | self.PAGE_KEYS[page_type], required=("slug", "title"))
         slug = _slug(entry, "slug", path)
         title = _text(entry, "title", path, max_length=255)
         live = _bool(entry, "live", path, True)
