@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from cms.content_loader import ContentLoader
 
@@ -41,11 +43,7 @@ def colleges(db):
     load({"colleges": COLLEGES})
 
 
-@pytest.fixture
-def people(colleges):
-    """One user per situation the visibility rules care about."""
-    load(
-        {
+PEOPLE = {
             "users": [
                 {"username": "pa", "password": "x-secret-1", "colleges": ["personnes-accompagnees"],
                  "roles": ["member"]},
@@ -58,11 +56,44 @@ def people(colleges):
                 {"username": "sans-college", "password": "x-secret-1"},
             ]
         }
-    )
-    User = get_user_model()
-    return {user.username: user for user in User.objects.all()}
+
+
+def users_by_name() -> dict:
+    return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def people(colleges):
+    """One user per situation the visibility rules care about."""
+    load(PEOPLE)
+    return users_by_name()
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """Data shared by a module's tests, written once and rolled back after the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
 def demo_content(db):
     return ContentLoader.from_file(DEMO_CONTENT).load()
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo content, loaded once per module and rolled back after it.
+
+    Each test still runs in its own savepoint (through the ``db`` fixture), so tests
+    of one module cannot see each other's changes.
+    """
+    with rolled_back(django_db_blocker):
+        ContentLoader.from_file(DEMO_CONTENT).load()
+        yield
+
+
+@pytest.fixture
+def demo(demo_site, db):
+    """Use in tests that only read the demo content."""

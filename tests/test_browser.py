@@ -18,9 +18,11 @@ from playwright.sync_api import expect, sync_playwright
 from cms.content_loader import ContentLoader
 from tests.conftest import DEMO_CONTENT, IN_CI
 
-# Each test starts from the freshly migrated database (home page, default site, permissions,
-# role groups) restored from its serialized copy, and its own data is flushed afterwards
-# without re-running post_migrate handlers.
+# The live server needs a transactional database, flushed after each test. With a serialized
+# rollback each test starts again from the freshly migrated database (the home page and
+# default site the content loader builds on), and the flush does not re-run post_migrate
+# handlers: members.roles.ensure_role_groups fails there, looking up wagtailadmin's
+# access_admin permission before the flush has recreated it.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -57,49 +59,41 @@ COLLEGE_ONLY_CONTENT = [
 ]
 
 
-def chromium_or_skip() -> None:
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    """Debian's Chromium: skipped without it locally, a failure under CI=true."""
     if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
-        return
+        return CHROMIUM
     message = f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)."
     if IN_CI:
         pytest.fail(f"{message} CI=true: the browser tests must run, not be skipped.")
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    chromium_or_skip()
-    # Playwright's sync API keeps an asyncio loop marked as running in this thread for as long
-    # as it is started. Django then refuses the ORM calls the tests make in this thread (loading
-    # the demo content, flushing the database after each test) with SynchronousOnlyOperation.
-    # Those calls are plain synchronous code, never run inside the loop: allow them.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server's base URL, with the demo content loaded."""
+    ContentLoader.from_file(DEMO_CONTENT).load()
+    return live_server.url
 
 
 @pytest.fixture
-def site(browser, live_server, transactional_db):
-    """The live server's base URL, with the demo content loaded.
+def browser(chromium, site):
+    """Chromium, started once the site's content is in the database.
 
-    Requests `browser` first so that Django's async-safety override is in place (see above).
+    While Playwright's sync API is started, it keeps an asyncio loop running in this thread,
+    and Django then refuses ORM calls here (SynchronousOnlyOperation) and hands out other
+    connection objects than the test database's. So every database access (loading the
+    content, flushing after the test) happens while Playwright is stopped: this fixture
+    depends on `site`, and is torn down before the database is flushed. Test bodies only
+    drive the browser.
     """
-    ContentLoader.from_file(DEMO_CONTENT).load()
-    return live_server.url
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
@@ -128,6 +122,11 @@ def section(page, heading: str):
     )
 
 
+def link_to(path: str) -> str:
+    """CSS selector of links to `path`, whether written relative or absolute."""
+    return f'a[href$="{path}"]'
+
+
 def test_public_reader_reaches_a_public_contribution(site, page):
     page.goto(site + "/")
     expect_page(page, "/", HOME_TITLE)
@@ -152,17 +151,20 @@ def test_college_only_contribution_is_not_reachable_by_a_public_reader(site, pag
     expect_page(page, DOSSIER_PATH, DOSSIER_TITLE)
 
     # Not listed among the dossier's contributions, next to a public one that is.
-    contributions = section(page, "Contributions").locator(".cards").get_by_role("link")
-    expect(contributions.filter(has_text=PUBLIC_CONTRIBUTION_TITLE)).to_have_count(1)
-    expect(contributions.filter(has_text=COLLEGE_ONLY_TITLE)).to_have_count(0)
-    expect(section(page, "Contributions").locator(f'a[href$="{COLLEGE_ONLY_PATH}"]')).to_have_count(0)
+    contributions = section(page, "Contributions").locator(".cards")
+    expect(contributions.get_by_role("link", name=PUBLIC_CONTRIBUTION_TITLE)).to_have_count(1)
+    expect(contributions.get_by_role("link", name=COLLEGE_ONLY_TITLE)).to_have_count(0)
+    expect(contributions.locator(link_to(COLLEGE_ONLY_PATH))).to_have_count(0)
 
-    # Not linked from the préconisations table, which does link the public contribution.
+    # Not in the préconisations table either, which does link the public contribution.
     table = section(page, "Récapitulatif des préconisations").get_by_role("table")
-    expect(table.get_by_role("link", name=PUBLIC_CONTRIBUTION_TITLE, exact=True).first).to_be_visible()
+    expect(table.get_by_role("link", name=PUBLIC_CONTRIBUTION_TITLE).first).to_be_visible()
     expect(table.get_by_role("link", name=COLLEGE_ONLY_TITLE)).to_have_count(0)
-    expect(table.locator(f'a[href$="{COLLEGE_ONLY_PATH}"]')).to_have_count(0)
+    expect(table.locator(link_to(COLLEGE_ONLY_PATH))).to_have_count(0)
+
+    # Nowhere else on the dossier page.
     expect(page.get_by_text(COLLEGE_ONLY_TITLE)).to_have_count(0)
+    expect(page.locator(link_to(COLLEGE_ONLY_PATH))).to_have_count(0)
 
     # Typing its address lands on the login form, which will bring the reader back afterwards.
     response = page.goto(site + COLLEGE_ONLY_PATH)

@@ -7,7 +7,7 @@ from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 from cms.access import can_view_page, visible_pages
 from members.models import College
 from members.roles import COORDINATION_GROUP
-from tests.conftest import load
+from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
 
 TREE = {
     "pages": [
@@ -59,10 +59,18 @@ ALLOWED = {
 CASES = [(page, reader) for page in URLS for reader in sorted(ALL)]
 
 
+@pytest.fixture(scope="module")
+def tree_site(django_db_setup, django_db_blocker):
+    with rolled_back(django_db_blocker):
+        load({"colleges": COLLEGES})
+        load(PEOPLE)
+        load(TREE)
+        yield
+
+
 @pytest.fixture
-def tree(people):
-    load(TREE)
-    return people
+def tree(tree_site, db):
+    return users_by_name()
 
 
 def reader_client(client, people, reader):
