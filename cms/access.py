@@ -17,7 +17,9 @@ _CACHE_ATTR = "_cms_access_cache"
 class _AccessCache:
     def __init__(self, user) -> None:
         self.group_ids = (
-            frozenset(user.groups.values_list("pk", flat=True)) if user.is_authenticated else frozenset()
+            frozenset(user.groups.values_list("pk", flat=True))
+            if user.is_authenticated
+            else frozenset()
         )
         self._denied_paths: tuple[str, ...] | None = None
 
@@ -36,7 +38,9 @@ def forget_cached_access(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def restriction_admits(user, restriction: BaseViewRestriction, group_ids: frozenset[int] | None = None) -> bool:
+def restriction_admits(
+    user, restriction: BaseViewRestriction, group_ids: frozenset[int] | None = None
+) -> bool:
     """Wagtail's ``accept_request`` for a user; password restrictions never admit here."""
     if restriction.restriction_type == BaseViewRestriction.PASSWORD:
         return False

@@ -40,7 +40,9 @@ class TemoignageBlock(blocks.StructBlock):
     author = blocks.CharBlock(
         label=_("Auteur ou autrice"),
         required=False,
-        help_text=_("Prénom et initiale du nom suffisent ; laissez vide pour un témoignage anonyme."),
+        help_text=_(
+            "Prénom et initiale du nom suffisent ; laissez vide pour un témoignage anonyme."
+        ),
     )
 
     class Meta:

@@ -69,7 +69,9 @@ def _check_keys(entry: Any, path: str, allowed: set[str], required: tuple[str, .
     return entry
 
 
-def _text(entry: dict, key: str, path: str, default: str = "", max_length: int | None = None) -> str:
+def _text(
+    entry: dict, key: str, path: str, default: str = "", max_length: int | None = None
+) -> str:
     value = entry.get(key, default)
     if value is None:
         return default
@@ -85,7 +87,9 @@ def _slug(entry: dict, key: str, path: str) -> str:
     try:
         validate_slug(value)
     except ValidationError:
-        raise ContentError(f"{path}.{key}", f"identifiant invalide « {value} » (lettres, chiffres, tirets)") from None
+        raise ContentError(
+            f"{path}.{key}", f"identifiant invalide « {value} » (lettres, chiffres, tirets)"
+        ) from None
     return value
 
 
@@ -100,7 +104,9 @@ def _choice(entry: dict, key: str, path: str, choices, default: str) -> str:
     value = entry.get(key, default)
     allowed = [str(choice) for choice in choices]
     if value not in allowed:
-        raise ContentError(f"{path}.{key}", f"valeur « {value} » inconnue ; attendu : {', '.join(allowed)}")
+        raise ContentError(
+            f"{path}.{key}", f"valeur « {value} » inconnue ; attendu : {', '.join(allowed)}"
+        )
     return value
 
 
@@ -111,7 +117,9 @@ def _date(entry: dict, key: str, path: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ContentError(f"{path}.{key}", f"date invalide « {value} » (format AAAA-MM-JJ)") from None
+        raise ContentError(
+            f"{path}.{key}", f"date invalide « {value} » (format AAAA-MM-JJ)"
+        ) from None
 
 
 def _datetime(entry: dict, key: str, path: str) -> datetime.datetime | None:
@@ -121,7 +129,9 @@ def _datetime(entry: dict, key: str, path: str) -> datetime.datetime | None:
     try:
         moment = datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ContentError(f"{path}.{key}", f"date et heure invalides « {value} » (format AAAA-MM-JJTHH:MM)") from None
+        raise ContentError(
+            f"{path}.{key}", f"date et heure invalides « {value} » (format AAAA-MM-JJTHH:MM)"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PAGE_TIME_ZONE)
     return moment
@@ -174,7 +184,9 @@ def text_to_html(text: str) -> str:
         if paragraph.startswith("## "):
             html.append(f"<h2>{escape(paragraph[3:].strip())}</h2>")
         else:
-            html.append("<p>" + "<br/>".join(escape(line) for line in paragraph.splitlines()) + "</p>")
+            html.append(
+                "<p>" + "<br/>".join(escape(line) for line in paragraph.splitlines()) + "</p>"
+            )
     return "".join(html)
 
 
@@ -193,7 +205,9 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict, counter: Coun
         instance.save()
         counter[f"{label} créé(s)"] += 1
         return instance
-    changed = [field for field, value in values.items() if _differs(getattr(instance, field), value)]
+    changed = [
+        field for field, value in values.items() if _differs(getattr(instance, field), value)
+    ]
     if changed:
         for field in changed:
             setattr(instance, field, values[field])
@@ -288,7 +302,9 @@ class ContentLoader:
             user = self._ref(get_user_model(), username, f"{path}.{key}[{index}]", "username")
             member = Member.objects.filter(user=user).first()
             if member is None:
-                raise ContentError(f"{path}.{key}[{index}]", f"« {username} » n'a pas de profil de membre")
+                raise ContentError(
+                    f"{path}.{key}[{index}]", f"« {username} » n'a pas de profil de membre"
+                )
             members.append(member)
         return members
 
@@ -297,13 +313,16 @@ class ContentLoader:
     def _home(self) -> HomePage:
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         if site is None or not isinstance(site.root_page.specific, HomePage):
-            raise ContentError("$", "le site n'a pas de page d'accueil : lancez d'abord « manage.py migrate »")
+            raise ContentError(
+                "$", "le site n'a pas de page d'accueil : lancez d'abord « manage.py migrate »"
+            )
         return site.root_page.specific
 
     def _load_home(self, home: HomePage, entry: Any) -> None:
         _check_keys(entry, "home", {"title", "intro"})
         wanted = {
-            "title": _text(entry, "title", "home", default=home.title, max_length=255) or home.title,
+            "title": _text(entry, "title", "home", default=home.title, max_length=255)
+            or home.title,
             "intro": text_to_html(_text(entry, "intro", "home")),
         }
         if any(_differs(getattr(home, field), value) for field, value in wanted.items()):
@@ -323,7 +342,11 @@ class ContentLoader:
         _upsert(
             College,
             {"slug": slug},
-            {"name": name, "description": _text(entry, "description", path), "sort_order": int(path[9:-1])},
+            {
+                "name": name,
+                "description": _text(entry, "description", path),
+                "sort_order": int(path[9:-1]),
+            },
             self.report,
             "collège(s)",
         )
@@ -332,7 +355,9 @@ class ContentLoader:
     def _load_territory(self, entry: Any, path: str) -> str:
         _check_keys(entry, path, {"slug", "name", "parent", "kind"}, required=("slug", "name"))
         slug = _slug(entry, "slug", path)
-        parent = self._ref(Territory, entry["parent"], f"{path}.parent") if entry.get("parent") else None
+        parent = (
+            self._ref(Territory, entry["parent"], f"{path}.parent") if entry.get("parent") else None
+        )
         if parent is not None and (parent.slug == slug or slug in self._ancestor_slugs(parent)):
             raise ContentError(f"{path}.parent", "un territoire ne peut pas être son propre parent")
         default_kind = Territory.Kind.DEPARTEMENT if parent else Territory.Kind.REGION
@@ -353,7 +378,17 @@ class ContentLoader:
         return slugs
 
     def _load_organisation(self, entry: Any, path: str) -> str:
-        allowed = {"slug", "name", "college", "territory", "adhesion_date", "website", "type", "status", "description"}
+        allowed = {
+            "slug",
+            "name",
+            "college",
+            "territory",
+            "adhesion_date",
+            "website",
+            "type",
+            "status",
+            "description",
+        }
         _check_keys(entry, path, allowed, required=("slug", "name", "college"))
         slug = _slug(entry, "slug", path)
         values = {
@@ -364,8 +399,12 @@ class ContentLoader:
             else None,
             "adhesion_date": _date(entry, "adhesion_date", path),
             "website": _url(entry, "website", path),
-            "type": _choice(entry, "type", path, Organisation.Type.values, Organisation.Type.ASSOCIATION),
-            "status": _choice(entry, "status", path, Organisation.Status.values, Organisation.Status.ACTIVE),
+            "type": _choice(
+                entry, "type", path, Organisation.Type.values, Organisation.Type.ASSOCIATION
+            ),
+            "status": _choice(
+                entry, "status", path, Organisation.Status.values, Organisation.Status.ACTIVE
+            ),
             "description": _text(entry, "description", path),
         }
         _upsert(Organisation, {"slug": slug}, values, self.report, "structure(s)")
@@ -391,21 +430,34 @@ class ContentLoader:
             try:
                 validate_email(email)
             except ValidationError:
-                raise ContentError(f"{path}.email", f"adresse électronique invalide « {email} »") from None
+                raise ContentError(
+                    f"{path}.email", f"adresse électronique invalide « {email} »"
+                ) from None
         colleges = self._refs(College, entry, "colleges", path)
         organisation = (
-            self._ref(Organisation, entry["organisation"], f"{path}.organisation") if entry.get("organisation") else None
+            self._ref(Organisation, entry["organisation"], f"{path}.organisation")
+            if entry.get("organisation")
+            else None
         )
         roles = _strings(entry, "roles", path)
         for index, role in enumerate(roles):
             if role not in ROLES:
-                raise ContentError(f"{path}.roles[{index}]", f"rôle « {role} » inconnu ; attendu : {', '.join(ROLES)}")
+                raise ContentError(
+                    f"{path}.roles[{index}]",
+                    f"rôle « {role} » inconnu ; attendu : {', '.join(ROLES)}",
+                )
         if "referent" in roles and not colleges:
             raise ContentError(f"{path}.roles", "un référent doit appartenir à au moins un collège")
-        territory = self._ref(Territory, entry["territory"], f"{path}.territory") if entry.get("territory") else None
+        territory = (
+            self._ref(Territory, entry["territory"], f"{path}.territory")
+            if entry.get("territory")
+            else None
+        )
         profile = entry.get("profile", {}) or {}
         _check_keys(profile, f"{path}.profile", self.PROFILE_KEYS)
-        visibility = self._visibility_choices(entry.get("visibility", {}) or {}, f"{path}.visibility")
+        visibility = self._visibility_choices(
+            entry.get("visibility", {}) or {}, f"{path}.visibility"
+        )
         password = entry.get("password")
         if password is not None and (not isinstance(password, str) or not password):
             raise ContentError(f"{path}.password", "un mot de passe non vide est attendu")
@@ -436,7 +488,9 @@ class ContentLoader:
                 "bio": _text(profile, "bio", f"{path}.profile"),
                 "show_full_name": _bool(profile, "show_full_name", f"{path}.profile", False),
                 "visibility": visibility,
-                "status": _choice(entry, "status", path, Member.Status.values, Member.Status.ACTIVE),
+                "status": _choice(
+                    entry, "status", path, Member.Status.values, Member.Status.ACTIVE
+                ),
             },
             self.report,
             "profil(s)",
@@ -455,7 +509,8 @@ class ContentLoader:
         for field, level in value.items():
             if level not in Member.Visibility.values:
                 raise ContentError(
-                    f"{path}.{field}", f"niveau « {level} » inconnu ; attendu : {', '.join(Member.Visibility.values)}"
+                    f"{path}.{field}",
+                    f"niveau « {level} » inconnu ; attendu : {', '.join(Member.Visibility.values)}",
                 )
         return dict(value)
 
@@ -477,12 +532,27 @@ class ContentLoader:
         "dossier_index": {"intro"},
         "dossier": {"theme", "status", "coordinators", "intro"},
         "contribution": {
-            "contribution_type", "date", "colleges", "authors", "summary", "body",
-            "preconisations", "testimonies", "tags",
+            "contribution_type",
+            "date",
+            "colleges",
+            "authors",
+            "summary",
+            "body",
+            "preconisations",
+            "testimonies",
+            "tags",
         },  # fmt: skip
         "event_index": {"intro"},
-        "event": {"start", "end", "location", "video_url", "programme", "speakers", "capacity",
-                  "registration_deadline"},  # fmt: skip
+        "event": {
+            "start",
+            "end",
+            "location",
+            "video_url",
+            "programme",
+            "speakers",
+            "capacity",
+            "registration_deadline",
+        },  # fmt: skip
         "directory": {"intro"},
     }
 
@@ -494,7 +564,9 @@ class ContentLoader:
             entry_path = f"{path}[{index}]"
             slug = self._load_page(entry, parent, entry_path)
             if slug in seen:
-                raise ContentError(f"{entry_path}.slug", f"« {slug} » est déjà utilisé en {seen[slug]}")
+                raise ContentError(
+                    f"{entry_path}.slug", f"« {slug} » est déjà utilisé en {seen[slug]}"
+                )
             seen[slug] = entry_path
 
     def _load_page(self, entry: Any, parent: Page, path: str) -> str:
@@ -502,23 +574,35 @@ class ContentLoader:
             raise ContentError(path, "un objet JSON est attendu")
         page_type = _choice(entry, "type", path, self.PAGE_TYPES, "")
         model = self.PAGE_TYPES[page_type]
-        if not model.can_create_at(parent) and not model.objects.child_of(parent).filter(slug=entry.get("slug")).exists():
+        if (
+            not model.can_create_at(parent)
+            and not model.objects.child_of(parent).filter(slug=entry.get("slug")).exists()
+        ):
             raise ContentError(
                 f"{path}.type",
                 f"une page « {page_type} » ne peut pas être placée sous « {parent.title} »",
             )
-        _check_keys(entry, path, self.COMMON_PAGE_KEYS | self.PAGE_KEYS[page_type], required=("slug", "title"))
+        _check_keys(
+            entry,
+            path,
+            self.COMMON_PAGE_KEYS | self.PAGE_KEYS[page_type],
+            required=("slug", "title"),
+        )
         slug = _slug(entry, "slug", path)
         title = _text(entry, "title", path, max_length=255)
         live = _bool(entry, "live", path, True)
         visibility = self._page_visibility(entry.get("visibility", "public"), f"{path}.visibility")
-        fields, relations = getattr(self, f"_fields_{page_type}")(entry, path, f"{parent.url_path}{slug}/")
+        fields, relations = getattr(self, f"_fields_{page_type}")(
+            entry, path, f"{parent.url_path}{slug}/"
+        )
 
         page = parent.get_children().filter(slug=slug).first()
         if page is not None:
             page = page.specific
             if not isinstance(page, model):
-                raise ContentError(f"{path}.type", f"la page « {slug} » existe déjà avec un autre type")
+                raise ContentError(
+                    f"{path}.type", f"la page « {slug} » existe déjà avec un autre type"
+                )
             self._update_page(page, title, fields, relations, live)
         else:
             page = self._create_page(parent, model, slug, title, fields, relations, live)
@@ -535,7 +619,9 @@ class ContentLoader:
         if isinstance(value, dict) and set(value) == {"colleges"}:
             slugs = value["colleges"]
             if not isinstance(slugs, list) or not slugs:
-                raise ContentError(f"{path}.colleges", "une liste non vide de collèges est attendue")
+                raise ContentError(
+                    f"{path}.colleges", "une liste non vide de collèges est attendue"
+                )
             for index, slug in enumerate(slugs):
                 self._ref(College, slug, f"{path}.colleges[{index}]")
             return Visibility.colleges(slugs)
@@ -544,7 +630,9 @@ class ContentLoader:
     def _create_page(self, parent, model, slug, title, fields, relations, live) -> Page:
         # Conventions and their sections make the site's menus.
         in_menus = model is ConventionPage or isinstance(parent.specific, ConventionPage)
-        page = model(title=title, draft_title=title, slug=slug, live=False, show_in_menus=in_menus, **fields)
+        page = model(
+            title=title, draft_title=title, slug=slug, live=False, show_in_menus=in_menus, **fields
+        )
         self._assign_relations(page, relations)
         parent.add_child(instance=page)
         revision = page.save_revision(log_action=True)
@@ -555,8 +643,10 @@ class ContentLoader:
 
     def _update_page(self, page, title, fields, relations, live) -> None:
         wanted = {"title": title, **fields}
-        changed = any(_differs(self._comparable(page, name), self._comparable_value(page, name, value))
-                      for name, value in wanted.items())
+        changed = any(
+            _differs(self._comparable(page, name), self._comparable_value(page, name, value))
+            for name, value in wanted.items()
+        )
         changed = changed or any(
             sorted(self._relation_keys(page, name)) != sorted(self._wanted_keys(name, values))
             for name, values in relations.items()
@@ -621,12 +711,18 @@ class ContentLoader:
         ]
 
     def _fields_convention(self, entry, path, page_path):
-        territory = self._ref(Territory, entry["territory"], f"{path}.territory") if entry.get("territory") else None
+        territory = (
+            self._ref(Territory, entry["territory"], f"{path}.territory")
+            if entry.get("territory")
+            else None
+        )
         objectives = _strings(entry, "objectives", path)
         return {
             "territory": territory,
             "preamble": text_to_html(_text(entry, "preamble", path)),
-            "objectives": self._stream(page_path, "objectives", [("objective", text) for text in objectives]),
+            "objectives": self._stream(
+                page_path, "objectives", [("objective", text) for text in objectives]
+            ),
             "perimeter": text_to_html(_text(entry, "perimeter", path)),
         }, {}
 
@@ -663,7 +759,9 @@ class ContentLoader:
             raise ContentError(f"{path}.theme", "valeur obligatoire")
         return {
             "theme": theme,
-            "status": _choice(entry, "status", path, DossierPage.Status.values, DossierPage.Status.OUVERT),
+            "status": _choice(
+                entry, "status", path, DossierPage.Status.values, DossierPage.Status.OUVERT
+            ),
             "intro": text_to_html(_text(entry, "intro", path)),
         }, {"coordinators": self._member_refs(entry, "coordinators", path)}
 
@@ -683,7 +781,10 @@ class ContentLoader:
             blocks.append(
                 (
                     "temoignage",
-                    {"text": _text(testimony, "text", testimony_path), "author": _text(testimony, "author", testimony_path)},
+                    {
+                        "text": _text(testimony, "text", testimony_path),
+                        "author": _text(testimony, "author", testimony_path),
+                    },
                 )
             )
         preconisations = _list(entry, "preconisations", path)
@@ -703,7 +804,11 @@ class ContentLoader:
             )
         return {
             "contribution_type": _choice(
-                entry, "contribution_type", path, ContributionPage.Type.values, ContributionPage.Type.SYNTHESE_ATELIER
+                entry,
+                "contribution_type",
+                path,
+                ContributionPage.Type.values,
+                ContributionPage.Type.SYNTHESE_ATELIER,
             ),
             "date": date,
             "summary": _text(entry, "summary", path),

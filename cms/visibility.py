@@ -64,7 +64,9 @@ def visibility_of(page: Page) -> Visibility:
     group_names = {group.name for group in restriction.groups.all()}
     if restriction.restriction_type == BaseViewRestriction.LOGIN or MEMBERS_GROUP in group_names:
         return Visibility.members()
-    slugs = College.objects.filter(group__in=restriction.groups.all()).values_list("slug", flat=True)
+    slugs = College.objects.filter(group__in=restriction.groups.all()).values_list(
+        "slug", flat=True
+    )
     return Visibility.colleges(slugs)
 
 
@@ -87,7 +89,9 @@ def set_visibility(page: Page, visibility: Visibility) -> bool:
         return False
     for restriction in restrictions:
         restriction.delete()
-    restriction = PageViewRestriction.objects.create(page=page, restriction_type=BaseViewRestriction.GROUPS)
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=BaseViewRestriction.GROUPS
+    )
     restriction.groups.set(wanted)
     return True
 
@@ -106,7 +110,9 @@ def audience_names(restriction: BaseViewRestriction) -> list[str]:
         if group.name == MEMBERS_GROUP:
             names.append(_("les membres de la convention"))
         elif group.pk in colleges:
-            names.append(_("les membres du collège « %(name)s »") % {"name": colleges[group.pk].name})
+            names.append(
+                _("les membres du collège « %(name)s »") % {"name": colleges[group.pk].name}
+            )
         else:
             names.append(_("le groupe « %(name)s »") % {"name": group.name})
     names.append(_("la coordination"))

@@ -22,7 +22,11 @@ def explain_refusal_to_logged_in_readers(page, request, serve_args, serve_kwargs
             response = TemplateResponse(
                 request,
                 "cms/restricted_page.html",
-                {"page": page, "audience": audience_names(restriction), "restricted_page": restriction.page},
+                {
+                    "page": page,
+                    "audience": audience_names(restriction),
+                    "restricted_page": restriction.page,
+                },
                 status=403,
             )
             add_never_cache_headers(response)

@@ -35,10 +35,6 @@ class College(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @staticmethod
-    def group_name_for(name: str) -> str:
-        return f"Collège : {name}"
-
     def save(self, *args, **kwargs) -> None:
         group_name = self.group_name_for(self.name)
         if self.group_id is None:
@@ -47,6 +43,10 @@ class College(models.Model):
             self.group.name = group_name
             self.group.save(update_fields=["name"])
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def group_name_for(name: str) -> str:
+        return f"Collège : {name}"
 
 
 class Territory(models.Model):
@@ -112,7 +112,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
-    type = models.CharField(_("type"), max_length=30, choices=Type.choices, default=Type.ASSOCIATION)
+    type = models.CharField(
+        _("type"), max_length=30, choices=Type.choices, default=Type.ASSOCIATION
+    )
     college = models.ForeignKey(
         College, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("collège")
     )
@@ -132,7 +134,9 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Date de signature de la convention. Vide si la structure n'a pas signé."),
     )
-    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
 
     class Meta:
         ordering = ["name"]
@@ -144,7 +148,9 @@ class Organisation(models.Model):
 
 
 class ExpertiseTag(TaggedItemBase):
-    content_object = ParentalKey("members.Member", on_delete=models.CASCADE, related_name="tagged_expertise")
+    content_object = ParentalKey(
+        "members.Member", on_delete=models.CASCADE, related_name="tagged_expertise"
+    )
 
 
 class Member(ClusterableModel):
@@ -171,7 +177,10 @@ class Member(ClusterableModel):
     }
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member", verbose_name=_("compte")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member",
+        verbose_name=_("compte"),
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -197,7 +206,9 @@ class Member(ClusterableModel):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     bio = models.TextField(_("présentation"), blank=True)
-    expertise = ClusterTaggableManager(through=ExpertiseTag, blank=True, verbose_name=_("expertises"))
+    expertise = ClusterTaggableManager(
+        through=ExpertiseTag, blank=True, verbose_name=_("expertises")
+    )
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     address = models.TextField(_("adresse"), blank=True)
     visibility = models.JSONField(
@@ -216,7 +227,9 @@ class Member(ClusterableModel):
     )
     is_coordination = models.BooleanField(_("coordination"), default=False)
     is_platform_admin = models.BooleanField(_("administration de la plateforme"), default=False)
-    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
     consent_at = models.DateTimeField(_("date du consentement"), null=True, blank=True)
     joined_on = models.DateField(_("membre depuis"), null=True, blank=True)
     left_on = models.DateField(_("fin d'adhésion"), null=True, blank=True)

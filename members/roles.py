@@ -20,7 +20,14 @@ COORDINATION_GROUP = "Coordination"
 
 ROLES = ("member", "referent", "coordination", "admin")
 
-PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"]
+PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "bulk_delete_page",
+    "lock_page",
+    "unlock_page",
+]
 COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -39,8 +46,13 @@ def ensure_role_groups() -> dict[str, Group]:
     """Create the role groups and give coordination its rights over the whole site."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (MEMBERS_GROUP, REFERENTS_GROUP, COORDINATION_GROUP)}
-    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0]
+        for name in (MEMBERS_GROUP, REFERENTS_GROUP, COORDINATION_GROUP)
+    }
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
     groups[REFERENTS_GROUP].permissions.add(access_admin)
     coordination = groups[COORDINATION_GROUP]
     coordination.permissions.add(access_admin)
@@ -48,12 +60,18 @@ def ensure_role_groups() -> dict[str, Group]:
     root_page = Page.get_first_root_node()
     if root_page is not None:
         for codename in PAGE_PERMISSIONS:
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-            GroupPagePermission.objects.get_or_create(group=coordination, page=root_page, permission=permission)
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            )
+            GroupPagePermission.objects.get_or_create(
+                group=coordination, page=root_page, permission=permission
+            )
     root_collection = Collection.get_first_root_node()
     if root_collection is not None:
         for app_label, codename in COLLECTION_PERMISSIONS:
-            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
             GroupCollectionPermission.objects.get_or_create(
                 group=coordination, collection=root_collection, permission=permission
             )
@@ -95,7 +113,9 @@ def apply_roles(member: Member, roles: Iterable[str]) -> None:
     CollegeMembership.objects.filter(member=member).exclude(is_referent="referent" in roles).update(
         is_referent="referent" in roles
     )
-    if member.is_coordination != ("coordination" in roles) or member.is_platform_admin != ("admin" in roles):
+    if member.is_coordination != ("coordination" in roles) or member.is_platform_admin != (
+        "admin" in roles
+    ):
         member.is_coordination = "coordination" in roles
         member.is_platform_admin = "admin" in roles
         member.save(update_fields=["is_coordination", "is_platform_admin"])

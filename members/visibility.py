@@ -28,7 +28,9 @@ class Viewer:
             College.objects.filter(group__user=user).values_list("pk", flat=True)
         )
         is_coordination = user.is_superuser or COORDINATION_GROUP in group_names
-        return cls(user.pk, is_coordination or MEMBERS_GROUP in group_names, is_coordination, college_ids)
+        return cls(
+            user.pk, is_coordination or MEMBERS_GROUP in group_names, is_coordination, college_ids
+        )
 
 
 def may_see_field(viewer: Viewer, member: Member, field: str, member_college_ids: set[int]) -> bool:

@@ -44,18 +44,34 @@ def colleges(db):
 
 
 PEOPLE = {
-            "users": [
-                {"username": "pa", "password": "x-secret-1", "colleges": ["personnes-accompagnees"],
-                 "roles": ["member"]},
-                {"username": "formation", "password": "x-secret-1", "colleges": ["acteurs-formation"],
-                 "roles": ["member"]},
-                {"username": "deux", "password": "x-secret-1",
-                 "colleges": ["personnes-accompagnees", "collectivites-territoriales"], "roles": ["member"]},
-                {"username": "coord", "password": "x-secret-1", "colleges": ["acteurs-formation"],
-                 "roles": ["member", "coordination"]},
-                {"username": "sans-college", "password": "x-secret-1"},
-            ]
-        }
+    "users": [
+        {
+            "username": "pa",
+            "password": "x-secret-1",
+            "colleges": ["personnes-accompagnees"],
+            "roles": ["member"],
+        },
+        {
+            "username": "formation",
+            "password": "x-secret-1",
+            "colleges": ["acteurs-formation"],
+            "roles": ["member"],
+        },
+        {
+            "username": "deux",
+            "password": "x-secret-1",
+            "colleges": ["personnes-accompagnees", "collectivites-territoriales"],
+            "roles": ["member"],
+        },
+        {
+            "username": "coord",
+            "password": "x-secret-1",
+            "colleges": ["acteurs-formation"],
+            "roles": ["member", "coordination"],
+        },
+        {"username": "sans-college", "password": "x-secret-1"},
+    ]
+}
 
 
 def users_by_name() -> dict:

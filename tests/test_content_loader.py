@@ -15,44 +15,121 @@ from tests.conftest import COLLEGES, DEMO_CONTENT, load
 
 SMALL = {
     "colleges": COLLEGES,
-    "territories": [{"slug": "paca", "name": "Provence-Alpes-Côte d'Azur"},
-                    {"slug": "var", "name": "Var", "parent": "paca"}],
-    "organisations": [{"slug": "uriopss", "name": "URIOPSS", "college": "acteurs-formation",
-                       "territory": "var", "adhesion_date": "2019-03-01"}],
-    "users": [{"username": "amina", "password": "mot-de-passe-1", "first_name": "Amina",
-               "last_name": "Benali", "email": "amina@example.org",
-               "colleges": ["personnes-accompagnees"], "roles": ["member"],
-               "profile": {"fonction": "Membre du CRPA", "expertise": ["numérique"]},
-               "visibility": {"email": "members", "phone": "hidden"}}],
+    "territories": [
+        {"slug": "paca", "name": "Provence-Alpes-Côte d'Azur"},
+        {"slug": "var", "name": "Var", "parent": "paca"},
+    ],
+    "organisations": [
+        {
+            "slug": "uriopss",
+            "name": "URIOPSS",
+            "college": "acteurs-formation",
+            "territory": "var",
+            "adhesion_date": "2019-03-01",
+        }
+    ],
+    "users": [
+        {
+            "username": "amina",
+            "password": "mot-de-passe-1",
+            "first_name": "Amina",
+            "last_name": "Benali",
+            "email": "amina@example.org",
+            "colleges": ["personnes-accompagnees"],
+            "roles": ["member"],
+            "profile": {"fonction": "Membre du CRPA", "expertise": ["numérique"]},
+            "visibility": {"email": "members", "phone": "hidden"},
+        }
+    ],
     "pages": [
-        {"type": "convention", "slug": "paca", "title": "Convention PACA", "territory": "paca",
-         "objectives": ["Réunir", "Reconnaître"],
-         "children": [
-             {"type": "reglement", "slug": "reglement", "title": "Règlement", "version": "1.0",
-              "adopted_on": "2019-06-01", "approved_by": ["acteurs-formation"],
-              "articles": [{"title": "Objet", "body": "Premier article."},
-                           {"title": "Adhésion", "body": "Second article."}]},
-             {"type": "dossier_index", "slug": "dossiers", "title": "Dossiers", "children": [
-                 {"type": "dossier", "slug": "non-recours", "title": "Non-recours",
-                  "theme": "Non-recours", "visibility": "members", "coordinators": ["amina"],
-                  "children": [
-                      {"type": "contribution", "slug": "atelier-1", "title": "Atelier 1",
-                       "contribution_type": "synthese_atelier", "date": "2019-11-14",
-                       "colleges": ["personnes-accompagnees"], "authors": ["amina"],
-                       "summary": "Résumé.", "body": "## Constat\n\nUn paragraphe.\n\nUn autre.",
-                       "preconisations": [{"title": "Simplifier", "description": "Moins de papier."}],
-                       "testimonies": [{"text": "J'ai abandonné.", "author": "Amina B."}],
-                       "tags": ["numérique", "accès aux droits"],
-                       "visibility": {"colleges": ["personnes-accompagnees", "acteurs-formation"]}},
-                      {"type": "contribution", "slug": "brouillon", "title": "Brouillon",
-                       "date": "2020-01-01", "live": False},
-                  ]},
-             ]},
-             {"type": "event_index", "slug": "rencontres", "title": "Rencontres", "children": [
-                 {"type": "event", "slug": "pleniere", "title": "Plénière", "start": "2027-03-12T09:30",
-                  "end": "2027-03-12T12:30", "capacity": 40, "speakers": ["Amina B."]}]},
-             {"type": "directory", "slug": "annuaire", "title": "Annuaire", "visibility": "members"},
-         ]},
+        {
+            "type": "convention",
+            "slug": "paca",
+            "title": "Convention PACA",
+            "territory": "paca",
+            "objectives": ["Réunir", "Reconnaître"],
+            "children": [
+                {
+                    "type": "reglement",
+                    "slug": "reglement",
+                    "title": "Règlement",
+                    "version": "1.0",
+                    "adopted_on": "2019-06-01",
+                    "approved_by": ["acteurs-formation"],
+                    "articles": [
+                        {"title": "Objet", "body": "Premier article."},
+                        {"title": "Adhésion", "body": "Second article."},
+                    ],
+                },
+                {
+                    "type": "dossier_index",
+                    "slug": "dossiers",
+                    "title": "Dossiers",
+                    "children": [
+                        {
+                            "type": "dossier",
+                            "slug": "non-recours",
+                            "title": "Non-recours",
+                            "theme": "Non-recours",
+                            "visibility": "members",
+                            "coordinators": ["amina"],
+                            "children": [
+                                {
+                                    "type": "contribution",
+                                    "slug": "atelier-1",
+                                    "title": "Atelier 1",
+                                    "contribution_type": "synthese_atelier",
+                                    "date": "2019-11-14",
+                                    "colleges": ["personnes-accompagnees"],
+                                    "authors": ["amina"],
+                                    "summary": "Résumé.",
+                                    "body": "## Constat\n\nUn paragraphe.\n\nUn autre.",
+                                    "preconisations": [
+                                        {"title": "Simplifier", "description": "Moins de papier."}
+                                    ],
+                                    "testimonies": [
+                                        {"text": "J'ai abandonné.", "author": "Amina B."}
+                                    ],
+                                    "tags": ["numérique", "accès aux droits"],
+                                    "visibility": {
+                                        "colleges": ["personnes-accompagnees", "acteurs-formation"]
+                                    },
+                                },
+                                {
+                                    "type": "contribution",
+                                    "slug": "brouillon",
+                                    "title": "Brouillon",
+                                    "date": "2020-01-01",
+                                    "live": False,
+                                },
+                            ],
+                        },
+                    ],
+                },
+                {
+                    "type": "event_index",
+                    "slug": "rencontres",
+                    "title": "Rencontres",
+                    "children": [
+                        {
+                            "type": "event",
+                            "slug": "pleniere",
+                            "title": "Plénière",
+                            "start": "2027-03-12T09:30",
+                            "end": "2027-03-12T12:30",
+                            "capacity": 40,
+                            "speakers": ["Amina B."],
+                        }
+                    ],
+                },
+                {
+                    "type": "directory",
+                    "slug": "annuaire",
+                    "title": "Annuaire",
+                    "visibility": "members",
+                },
+            ],
+        },
     ],
 }
 
@@ -97,7 +174,12 @@ def test_loads_every_kind_of_entry():
     assert member.user.check_password("mot-de-passe-1")
     contribution = ContributionPage.objects.get(slug="atelier-1")
     assert [block.block_type for block in contribution.body] == [
-        "heading", "paragraph", "paragraph", "temoignage", "heading", "preconisation"
+        "heading",
+        "paragraph",
+        "paragraph",
+        "temoignage",
+        "heading",
+        "preconisation",
     ]
     assert sorted(tag.name for tag in contribution.tags.all()) == ["accès aux droits", "numérique"]
     assert list(contribution.authors.all()) == [member]
@@ -119,7 +201,11 @@ def test_visibility_becomes_a_group_view_restriction():
     load(SMALL)
     restriction = PageViewRestriction.objects.get(page__slug="atelier-1")
     names = set(restriction.groups.values_list("name", flat=True))
-    assert names == {"Collège : Personnes accompagnées", "Collège : Acteurs de la formation", "Coordination"}
+    assert names == {
+        "Collège : Personnes accompagnées",
+        "Collège : Acteurs de la formation",
+        "Coordination",
+    }
 
 
 @pytest.mark.django_db
@@ -152,20 +238,32 @@ def test_a_changed_entry_updates_only_that_entry():
 @pytest.mark.parametrize(
     ("path", "value", "expected_path"),
     [
-        (["pages", 0, "children", 1, "children", 0, "visibility"], "secret",
-         "pages[0].children[1].children[0].visibility"),
-        (["pages", 0, "children", 1, "children", 0, "children", 0, "visibility"], {"colleges": ["inconnu"]},
-         "pages[0].children[1].children[0].children[0].visibility.colleges[0]"),
-        (["pages", 0, "children", 1, "children", 0, "children", 0, "date"], "14/11/2019",
-         "pages[0].children[1].children[0].children[0].date"),
+        (
+            ["pages", 0, "children", 1, "children", 0, "visibility"],
+            "secret",
+            "pages[0].children[1].children[0].visibility",
+        ),
+        (
+            ["pages", 0, "children", 1, "children", 0, "children", 0, "visibility"],
+            {"colleges": ["inconnu"]},
+            "pages[0].children[1].children[0].children[0].visibility.colleges[0]",
+        ),
+        (
+            ["pages", 0, "children", 1, "children", 0, "children", 0, "date"],
+            "14/11/2019",
+            "pages[0].children[1].children[0].children[0].date",
+        ),
         (["users", 0, "colleges"], ["personnes-accompagnees", "fantome"], "users[0].colleges[1]"),
         (["users", 0, "roles"], ["member", "chef"], "users[0].roles[1]"),
         (["users", 0, "visibility"], {"email": "tout-le-monde"}, "users[0].visibility.email"),
         (["organisations", 0, "college"], "inconnu", "organisations[0].college"),
         (["territories", 1, "parent"], "corse", "territories[1].parent"),
         (["pages", 0, "children", 3, "type"], "annuaire", "pages[0].children[3].type"),
-        (["pages", 0, "children", 2, "children", 0, "end"], "2027-03-11T09:00",
-         "pages[0].children[2].children[0].end"),
+        (
+            ["pages", 0, "children", 2, "children", 0, "end"],
+            "2027-03-11T09:00",
+            "pages[0].children[2].children[0].end",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -184,7 +282,9 @@ def test_unknown_key_is_refused_with_its_path():
 
 @pytest.mark.django_db
 def test_duplicate_slug_is_refused():
-    data = with_change(["colleges"], COLLEGES + [{"slug": "acteurs-formation", "name": "Autre nom"}])
+    data = with_change(
+        ["colleges"], COLLEGES + [{"slug": "acteurs-formation", "name": "Autre nom"}]
+    )
     assert refusal(data).path == "colleges[3]"
 
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from cms.models import (
@@ -21,8 +21,15 @@ from cms.models import (
 )
 
 PAGE_TYPES = [
-    HomePage, ConventionPage, ReglementPage, DossierIndexPage, DossierPage, ContributionPage,
-    EventIndexPage, EventPage, MemberDirectoryPage,
+    HomePage,
+    ConventionPage,
+    ReglementPage,
+    DossierIndexPage,
+    DossierPage,
+    ContributionPage,
+    EventIndexPage,
+    EventPage,
+    MemberDirectoryPage,
 ]
 
 
@@ -54,8 +61,12 @@ def test_convention_lists_colleges_with_active_member_counts(client, demo):
     assert len(counts) == 9
     from members.models import Member
 
-    active = Member.objects.filter(status="active").values_list("memberships__college__slug", flat=True)
-    assert counts["personnes-accompagnees"] == sum(1 for slug in active if slug == "personnes-accompagnees")
+    active = Member.objects.filter(status="active").values_list(
+        "memberships__college__slug", flat=True
+    )
+    assert counts["personnes-accompagnees"] == sum(
+        1 for slug in active if slug == "personnes-accompagnees"
+    )
     html = client.get(page.url).content.decode()
     assert "Personnes accompagnées" in html
 
@@ -88,7 +99,12 @@ def test_reglement_numbers_its_articles(client, demo):
 def test_dossier_aggregates_preconisations_of_its_contributions(client, demo):
     dossier = DossierPage.objects.get(slug="non-recours-numerique")
     html = client.get(dossier.url).content.decode()
-    public = ContributionPage.objects.child_of(dossier).live().filter(slug="atelier-demarches-en-ligne-2021").get()
+    public = (
+        ContributionPage.objects.child_of(dossier)
+        .live()
+        .filter(slug="atelier-demarches-en-ligne-2021")
+        .get()
+    )
     titles = [block.value["title"] for block in public.body if block.block_type == "preconisation"]
     assert titles
     for title in titles:

@@ -11,29 +11,74 @@ from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
 
 TREE = {
     "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "public-dossier", "title": "Dossier public", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "pub", "title": "Contribution publique",
-                      "date": "2021-01-01", "preconisations": [{"title": "Préconisation ouverte"}]},
-                     {"type": "contribution", "slug": "membres", "title": "Contribution des membres",
-                      "date": "2021-01-02", "visibility": "members"},
-                     {"type": "contribution", "slug": "pa-only", "title": "Contribution réservée PA",
-                      "date": "2021-01-03", "visibility": {"colleges": ["personnes-accompagnees"]},
-                      "preconisations": [{"title": "Préconisation réservée"}]},
-                 ]},
-                {"type": "dossier", "slug": "college-dossier", "title": "Dossier de deux collèges",
-                 "theme": "Jeunesse",
-                 "visibility": {"colleges": ["personnes-accompagnees", "acteurs-formation"]},
-                 "children": [
-                     {"type": "contribution", "slug": "inner-public", "title": "Contribution héritée",
-                      "date": "2021-02-01"},
-                     {"type": "contribution", "slug": "inner-formation", "title": "Contribution formation",
-                      "date": "2021-02-02", "visibility": {"colleges": ["acteurs-formation"]}},
-                 ]},
-            ]},
-        ]},
+        {
+            "type": "convention",
+            "slug": "c",
+            "title": "Convention",
+            "children": [
+                {
+                    "type": "dossier_index",
+                    "slug": "d",
+                    "title": "Dossiers",
+                    "children": [
+                        {
+                            "type": "dossier",
+                            "slug": "public-dossier",
+                            "title": "Dossier public",
+                            "theme": "Éthique",
+                            "children": [
+                                {
+                                    "type": "contribution",
+                                    "slug": "pub",
+                                    "title": "Contribution publique",
+                                    "date": "2021-01-01",
+                                    "preconisations": [{"title": "Préconisation ouverte"}],
+                                },
+                                {
+                                    "type": "contribution",
+                                    "slug": "membres",
+                                    "title": "Contribution des membres",
+                                    "date": "2021-01-02",
+                                    "visibility": "members",
+                                },
+                                {
+                                    "type": "contribution",
+                                    "slug": "pa-only",
+                                    "title": "Contribution réservée PA",
+                                    "date": "2021-01-03",
+                                    "visibility": {"colleges": ["personnes-accompagnees"]},
+                                    "preconisations": [{"title": "Préconisation réservée"}],
+                                },
+                            ],
+                        },
+                        {
+                            "type": "dossier",
+                            "slug": "college-dossier",
+                            "title": "Dossier de deux collèges",
+                            "theme": "Jeunesse",
+                            "visibility": {
+                                "colleges": ["personnes-accompagnees", "acteurs-formation"]
+                            },
+                            "children": [
+                                {
+                                    "type": "contribution",
+                                    "slug": "inner-public",
+                                    "title": "Contribution héritée",
+                                    "date": "2021-02-01",
+                                },
+                                {
+                                    "type": "contribution",
+                                    "slug": "inner-formation",
+                                    "title": "Contribution formation",
+                                    "date": "2021-02-02",
+                                    "visibility": {"colleges": ["acteurs-formation"]},
+                                },
+                            ],
+                        },
+                    ],
+                },
+            ],
+        },
     ]
 }
 
@@ -171,13 +216,17 @@ def test_home_page_latest_contributions_respect_visibility(client, tree):
 def test_coordination_sees_every_contribution_in_listings(tree):
     from cms.models import ContributionPage
 
-    titles = set(visible_pages(tree["coord"], ContributionPage.objects.live()).values_list("slug", flat=True))
+    titles = set(
+        visible_pages(tree["coord"], ContributionPage.objects.live()).values_list("slug", flat=True)
+    )
     assert titles == set(URLS) - {"college-dossier"}
 
 
 def test_coordination_is_added_to_any_group_restriction(tree):
     page = page_at(URLS["pub"])
-    restriction = PageViewRestriction.objects.create(page=page, restriction_type=BaseViewRestriction.GROUPS)
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=BaseViewRestriction.GROUPS
+    )
     restriction.groups.set([College.objects.get(slug="acteurs-formation").group])
     assert restriction.groups.filter(name=COORDINATION_GROUP).exists()
 

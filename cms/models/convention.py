@@ -20,10 +20,16 @@ class ConventionPage(IntranetPage):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("territoire"),
-        help_text=_("Les membres et signataires de ce territoire (et de ceux qu'il contient) sont comptés ici."),
+        help_text=_(
+            "Les membres et signataires de ce territoire, et des territoires qu'il contient, "
+            "sont comptés ici."
+        ),
     )
     preamble = RichTextField(
-        _("préambule"), blank=True, features=RICH_TEXT_FEATURES, help_text=_("Pourquoi cette convention existe.")
+        _("préambule"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Pourquoi cette convention existe."),
     )
     objectives = StreamField(
         [("objective", blocks.CharBlock(label=_("Objectif"), max_length=300))],
@@ -32,7 +38,10 @@ class ConventionPage(IntranetPage):
         help_text=_("Un objectif par ligne, affichés sous forme de liste."),
     )
     perimeter = RichTextField(
-        _("périmètre"), blank=True, features=RICH_TEXT_FEATURES, help_text=_("Le territoire et les publics couverts.")
+        _("périmètre"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Le territoire et les publics couverts."),
     )
 
     content_panels = IntranetPage.content_panels + [

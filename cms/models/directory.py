@@ -47,7 +47,9 @@ class MemberDirectoryPage(IntranetPage):
         if college_filter not in {college.slug for college in colleges}:
             college_filter = ""
         query = request.GET.get("q", "").strip()[:100]
-        page = Paginator(self.members(college_filter, query), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(self.members(college_filter, query), MEMBERS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
         viewer = Viewer.of(request.user)
         context.update(
             {

@@ -54,9 +54,13 @@ class DossierPage(IntranetPage):
         CLOS = "clos", _("Clos")
 
     theme = models.CharField(
-        _("thème"), max_length=200, help_text=_("Le thème de travail, par exemple « Non-recours et fracture numérique ».")
+        _("thème"),
+        max_length=200,
+        help_text=_("Le thème de travail, par exemple « Non-recours et fracture numérique »."),
     )
-    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.OUVERT)
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.OUVERT
+    )
     coordinators = ParentalManyToManyField(
         "members.Member",
         blank=True,
@@ -92,7 +96,9 @@ class DossierPage(IntranetPage):
             for block in contribution.body:
                 if block.block_type == "preconisation":
                     rows.append(
-                        PreconisationRow(block.value["title"], block.value["description"], contribution)
+                        PreconisationRow(
+                            block.value["title"], block.value["description"], contribution
+                        )
                     )
         return rows
 
@@ -105,12 +111,18 @@ class DossierPage(IntranetPage):
         type_filter = request.GET.get("type", "")
         shown = contributions
         if college_filter in colleges:
-            shown = [c for c in shown if any(college.slug == college_filter for college in c.colleges.all())]
+            shown = [
+                c
+                for c in shown
+                if any(college.slug == college_filter for college in c.colleges.all())
+            ]
         if type_filter in types:
             shown = [c for c in shown if c.contribution_type == type_filter]
         context.update(
             {
-                "contributions": Paginator(shown, CONTRIBUTIONS_PER_PAGE).get_page(request.GET.get("page")),
+                "contributions": Paginator(shown, CONTRIBUTIONS_PER_PAGE).get_page(
+                    request.GET.get("page")
+                ),
                 "contribution_count": len(shown),
                 "preconisations": self.preconisations_of(contributions),
                 "college_choices": list(colleges.values()),
@@ -118,7 +130,8 @@ class DossierPage(IntranetPage):
                 "college_filter": college_filter if college_filter in colleges else "",
                 "type_filter": type_filter if type_filter in types else "",
                 "ignored_filter": bool(
-                    (college_filter and college_filter not in colleges) or (type_filter and type_filter not in types)
+                    (college_filter and college_filter not in colleges)
+                    or (type_filter and type_filter not in types)
                 ),
             }
         )
@@ -126,7 +139,9 @@ class DossierPage(IntranetPage):
 
 
 class ContributionTag(TaggedItemBase):
-    content_object = ParentalKey("cms.ContributionPage", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey(
+        "cms.ContributionPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
 
 
 class ContributionPage(IntranetPage):
@@ -141,11 +156,20 @@ class ContributionPage(IntranetPage):
         POSITION = "position", _("Prise de position")
 
     contribution_type = models.CharField(
-        _("type de contribution"), max_length=30, choices=Type.choices, default=Type.SYNTHESE_ATELIER
+        _("type de contribution"),
+        max_length=30,
+        choices=Type.choices,
+        default=Type.SYNTHESE_ATELIER,
     )
-    date = models.DateField(_("date"), help_text=_("La date de l'atelier, de la rencontre ou de la rédaction."))
+    date = models.DateField(
+        _("date"), help_text=_("La date de l'atelier, de la rencontre ou de la rédaction.")
+    )
     summary = models.TextField(
-        _("résumé"), blank=True, help_text=_("Deux ou trois phrases affichées dans les listes et les résultats de recherche.")
+        _("résumé"),
+        blank=True,
+        help_text=_(
+            "Deux ou trois phrases affichées dans les listes et les résultats de recherche."
+        ),
     )
     body = StreamField(contribution_blocks(), verbose_name=_("contenu"), blank=True)
     colleges = ParentalManyToManyField(
@@ -156,13 +180,21 @@ class ContributionPage(IntranetPage):
         help_text=_("Le ou les collèges dont vient cette contribution."),
     )
     authors = ParentalManyToManyField(
-        "members.Member", blank=True, related_name="contributions", verbose_name=_("auteurs et autrices")
+        "members.Member",
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("auteurs et autrices"),
     )
     tags = ClusterTaggableManager(through=ContributionTag, blank=True, verbose_name=_("mots-clés"))
 
     content_panels = IntranetPage.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("contribution_type"), FieldPanel("date"), FieldPanel("colleges"), FieldPanel("authors")],
+            [
+                FieldPanel("contribution_type"),
+                FieldPanel("date"),
+                FieldPanel("colleges"),
+                FieldPanel("authors"),
+            ],
             heading=_("Origine"),
         ),
         FieldPanel("summary"),
@@ -170,7 +202,10 @@ class ContributionPage(IntranetPage):
         InlinePanel("attachments", label=_("Pièces jointes"), heading=_("Pièces jointes")),
         FieldPanel("tags"),
     ]
-    search_fields = IntranetPage.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    search_fields = IntranetPage.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
     parent_page_types = ["cms.DossierPage"]
     subpage_types = []
 
@@ -187,10 +222,16 @@ class ContributionPage(IntranetPage):
 class ContributionAttachment(Orderable):
     page = ParentalKey(ContributionPage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
-        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("document"),
     )
     title = models.CharField(
-        _("intitulé"), max_length=200, blank=True, help_text=_("Laissez vide pour reprendre le titre du document.")
+        _("intitulé"),
+        max_length=200,
+        blank=True,
+        help_text=_("Laissez vide pour reprendre le titre du document."),
     )
 
     panels = [FieldPanel("document"), FieldPanel("title")]

@@ -32,23 +32,36 @@ class EventPage(IntranetPage):
 
     start = models.DateTimeField(_("début"))
     end = models.DateTimeField(_("fin"), null=True, blank=True)
-    location = models.CharField(_("lieu"), max_length=300, blank=True, help_text=_("Adresse complète du lieu."))
+    location = models.CharField(
+        _("lieu"), max_length=300, blank=True, help_text=_("Adresse complète du lieu.")
+    )
     video_url = models.URLField(_("lien de visioconférence"), blank=True)
     programme = RichTextField(_("programme"), blank=True, features=RICH_TEXT_FEATURES)
-    speakers = models.TextField(_("intervenants"), blank=True, help_text=_("Une personne par ligne."))
+    speakers = models.TextField(
+        _("intervenants"), blank=True, help_text=_("Une personne par ligne.")
+    )
     capacity = models.PositiveIntegerField(
-        _("nombre de places"), null=True, blank=True, help_text=_("Laissez vide s'il n'y a pas de limite.")
+        _("nombre de places"),
+        null=True,
+        blank=True,
+        help_text=_("Laissez vide s'il n'y a pas de limite."),
     )
     registration_deadline = models.DateField(_("date limite d'inscription"), null=True, blank=True)
 
     content_panels = IntranetPage.content_panels + [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("location"), FieldPanel("video_url")],
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("location"),
+                FieldPanel("video_url"),
+            ],
             heading=_("Date et lieu"),
         ),
         FieldPanel("programme"),
         FieldPanel("speakers"),
-        MultiFieldPanel([FieldPanel("capacity"), FieldPanel("registration_deadline")], heading=_("Inscriptions")),
+        MultiFieldPanel(
+            [FieldPanel("capacity"), FieldPanel("registration_deadline")], heading=_("Inscriptions")
+        ),
     ]
     parent_page_types = ["cms.EventIndexPage"]
     subpage_types = []

@@ -27,7 +27,9 @@ class HomePage(IntranetPage):
         from cms.models.dossiers import ContributionPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["conventions"] = self.visible_children(request.user, ConventionPage).order_by("path")
+        context["conventions"] = self.visible_children(request.user, ConventionPage).order_by(
+            "path"
+        )
         context["latest_contributions"] = visible_pages(
             request.user, ContributionPage.objects.live().descendant_of(self)
         ).order_by("-date", "-pk")[:5]

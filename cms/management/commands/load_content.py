@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-
 from wagtail.models import Site
 
 from cms.content_loader import ContentError, ContentLoader
@@ -18,15 +17,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Ne rien faire si le site contient déjà des pages (chargement de la démonstration une seule fois).",
+            help=(
+                "Ne rien faire si le site contient déjà des pages "
+                "(pour charger la démonstration une seule fois)."
+            ),
         )
 
     def handle(self, *args, file: str, if_empty: bool = False, **options):
         if if_empty and site_has_content():
-            self.stdout.write("Le site contient déjà des pages : contenu de démonstration non rechargé.")
+            self.stdout.write(
+                "Le site contient déjà des pages : contenu de démonstration non rechargé."
+            )
             return
         try:
-            loader = ContentLoader.from_file(file, progress=lambda message: self.stdout.write(f"  {message}"))
+            loader = ContentLoader.from_file(
+                file, progress=lambda message: self.stdout.write(f"  {message}")
+            )
             report = loader.load()
         except ContentError as error:
             raise CommandError(f"Fichier refusé, rien n'a été enregistré. {error}") from None

@@ -1,0 +1,39 @@
+"""Production-like settings pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings", **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_reports_nothing_with_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="une-cle-de-production-tres-longue-et-aleatoire-0123456789-abcdefghij",
+        ALLOWED_HOSTS="intranet.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_site_is_french_by_default():
+    assert settings.LANGUAGE_CODE == "fr"
+    assert settings.TIME_ZONE == "Europe/Paris"
+    assert "en" in dict(settings.LANGUAGES)
