@@ -10,4 +10,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from members import roles
 
-        post_migrate.connect(roles.ensure_role_groups_after_migrate, sender=self)
+        # Every app's post_migrate: the rights granted exist only once Wagtail's apps migrated.
+        post_migrate.connect(
+            roles.ensure_role_groups_after_migrate, dispatch_uid="members.ensure_role_groups"
+        )

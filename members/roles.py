@@ -42,36 +42,48 @@ class UnknownRole(ValueError):
     pass
 
 
-def ensure_role_groups() -> dict[str, Group]:
-    """Create the role groups and give coordination its rights over the whole site."""
+def _permissions(pairs: list[tuple[str, str]]) -> list[Permission] | None:
+    """The permissions named by (app label, codename), or None while some do not exist yet."""
+    found = []
+    for app_label, codename in pairs:
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is None:
+            return None
+        found.append(permission)
+    return found
+
+
+def ensure_role_groups() -> dict[str, Group] | None:
+    """Create the role groups and give coordination its rights over the whole site.
+
+    Returns None, doing nothing, while the permissions it grants are not created yet
+    (``post_migrate`` reaches this before it reaches Wagtail's apps).
+    """
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-    groups = {
-        name: Group.objects.get_or_create(name=name)[0]
-        for name in (MEMBERS_GROUP, REFERENTS_GROUP, COORDINATION_GROUP)
-    }
-    access_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    )
-    groups[REFERENTS_GROUP].permissions.add(access_admin)
+    admin_permissions = _permissions([("wagtailadmin", "access_admin")])
+    page_permissions = _permissions([("wagtailcore", codename) for codename in PAGE_PERMISSIONS])
+    collection_permissions = _permissions(COLLECTION_PERMISSIONS)
+    if admin_permissions is None or page_permissions is None or collection_permissions is None:
+        return None
+
+    names = (MEMBERS_GROUP, REFERENTS_GROUP, COORDINATION_GROUP)
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in names}
+    groups[REFERENTS_GROUP].permissions.add(*admin_permissions)
     coordination = groups[COORDINATION_GROUP]
-    coordination.permissions.add(access_admin)
+    coordination.permissions.add(*admin_permissions)
 
     root_page = Page.get_first_root_node()
     if root_page is not None:
-        for codename in PAGE_PERMISSIONS:
-            permission = Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            )
+        for permission in page_permissions:
             GroupPagePermission.objects.get_or_create(
                 group=coordination, page=root_page, permission=permission
             )
     root_collection = Collection.get_first_root_node()
     if root_collection is not None:
-        for app_label, codename in COLLECTION_PERMISSIONS:
-            permission = Permission.objects.get(
-                content_type__app_label=app_label, codename=codename
-            )
+        for permission in collection_permissions:
             GroupCollectionPermission.objects.get_or_create(
                 group=coordination, collection=root_collection, permission=permission
             )

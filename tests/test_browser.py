@@ -19,10 +19,8 @@ from cms.content_loader import ContentLoader
 from tests.conftest import DEMO_CONTENT, IN_CI
 
 # The live server needs a transactional database, flushed after each test. With a serialized
-# rollback each test starts again from the freshly migrated database (the home page and
-# default site the content loader builds on), and the flush does not re-run post_migrate
-# handlers: members.roles.ensure_role_groups fails there, looking up wagtailadmin's
-# access_admin permission before the flush has recreated it.
+# rollback each test starts again from the freshly migrated database: the home page and
+# default site that the content loader builds on are data migrations, which a flush erases.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

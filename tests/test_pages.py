@@ -158,3 +158,18 @@ def test_pages_tree_matches_design(demo):
     home = HomePage.objects.get()
     assert {type(page.specific) for page in home.get_children()} == {ConventionPage}
     assert Page.objects.type(ContributionPage).count() >= 20
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda model: model.__name__)
+def test_each_page_type_opens_in_the_admin_editor(client, demo, page_type):
+    page = page_type.objects.first()
+    response = coordination(client).get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+
+
+def test_admin_offers_only_allowed_child_types(client, demo):
+    dossier = DossierPage.objects.first()
+    response = coordination(client).get(f"/admin/pages/{dossier.pk}/add_subpage/")
+    # A dossier accepts only contributions: Wagtail goes straight to the creation form.
+    assert response.status_code == 302
+    assert "/contributionpage/" in response["Location"]
