@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("members.urls")),
 ]
 
 if settings.DEBUG:

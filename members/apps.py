@@ -8,7 +8,7 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from members import roles
+        from members import roles, signals  # noqa: F401
 
         # Every app's post_migrate: the rights granted exist only once Wagtail's apps migrated.
         post_migrate.connect(

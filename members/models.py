@@ -26,6 +26,14 @@ class College(models.Model):
         editable=False,
         verbose_name=_("groupe"),
     )
+    referents_group = models.OneToOneField(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="college_of_referents",
+        editable=False,
+        null=True,
+        verbose_name=_("groupe des référents"),
+    )
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -36,17 +44,31 @@ class College(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        group_name = self.group_name_for(self.name)
-        if self.group_id is None:
-            self.group, _created = Group.objects.get_or_create(name=group_name)
-        elif self.group.name != group_name:
-            self.group.name = group_name
-            self.group.save(update_fields=["name"])
+        self.group = self._named_group(
+            self.group if self.group_id else None, self.group_name_for(self.name)
+        )
+        self.referents_group = self._named_group(
+            self.referents_group if self.referents_group_id else None,
+            self.referents_group_name_for(self.name),
+        )
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def _named_group(group: Group | None, name: str) -> Group:
+        if group is None:
+            return Group.objects.get_or_create(name=name)[0]
+        if group.name != name:
+            group.name = name
+            group.save(update_fields=["name"])
+        return group
 
     @staticmethod
     def group_name_for(name: str) -> str:
         return f"Collège : {name}"
+
+    @staticmethod
+    def referents_group_name_for(name: str) -> str:
+        return f"Référents : {name}"
 
 
 class Territory(models.Model):
@@ -231,6 +253,13 @@ class Member(ClusterableModel):
         _("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     consent_at = models.DateTimeField(_("date du consentement"), null=True, blank=True)
+    removal_requested_at = models.DateTimeField(
+        _("suppression demandée le"),
+        null=True,
+        blank=True,
+        help_text=_("Renseigné quand le membre demande la suppression de ses données."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
     joined_on = models.DateField(_("membre depuis"), null=True, blank=True)
     left_on = models.DateField(_("fin d'adhésion"), null=True, blank=True)
 
@@ -270,3 +299,85 @@ class CollegeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.college}"
+
+
+class AdhesionRequest(models.Model):
+    """A request to join the convention, made on the public form and decided by coordination."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("Une structure")
+        PERSON = "person", _("Une personne, à titre individuel")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À examiner")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+
+    kind = models.CharField(
+        _("demande pour"), max_length=20, choices=Kind.choices, default=Kind.PERSON
+    )
+    college = models.ForeignKey(
+        College,
+        on_delete=models.PROTECT,
+        related_name="adhesion_requests",
+        verbose_name=_("collège"),
+    )
+    territory = models.ForeignKey(
+        Territory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adhesion_requests",
+        verbose_name=_("territoire"),
+    )
+    organisation_name = models.CharField(_("nom de la structure"), max_length=200, blank=True)
+    organisation_type = models.CharField(
+        _("type de structure"), max_length=30, choices=Organisation.Type.choices, blank=True
+    )
+    website = models.URLField(_("site internet"), blank=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    email = models.EmailField(_("adresse électronique"))
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    fonction = models.CharField(_("fonction"), max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    consent_at = models.DateTimeField(_("consentement donné le"))
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decision_note = models.TextField(_("motif ou commentaire"), blank=True)
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("membre créé"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("structure créée"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("demande d'adhésion")
+        verbose_name_plural = _("demandes d'adhésion")
+
+    def __str__(self) -> str:
+        who = self.organisation_name or f"{self.first_name} {self.last_name}"
+        return f"{who} ({self.get_status_display()})"

@@ -74,6 +74,11 @@ def ensure_role_groups() -> dict[str, Group] | None:
     groups[REFERENTS_GROUP].permissions.add(*admin_permissions)
     coordination = groups[COORDINATION_GROUP]
     coordination.permissions.add(*admin_permissions)
+    coordination.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="members", codename__regex=r"^(add|change|delete|view)_"
+        )
+    )
 
     root_page = Page.get_first_root_node()
     if root_page is not None:
@@ -98,7 +103,10 @@ def managed_group_ids() -> set[int]:
     """Groups whose membership is decided by roles; other groups are left alone."""
     names = (MEMBERS_GROUP, REFERENTS_GROUP, COORDINATION_GROUP)
     ids = set(Group.objects.filter(name__in=names).values_list("pk", flat=True))
-    ids |= set(College.objects.values_list("group_id", flat=True))
+    for group_id, referents_group_id in College.objects.values_list(
+        "group_id", "referents_group_id"
+    ):
+        ids |= {group_id, referents_group_id} - {None}
     return ids
 
 
@@ -141,6 +149,11 @@ def groups_for(member: Member) -> set[int]:
     memberships = list(member.memberships.select_related("college"))
     wanted: set[str] = set()
     ids = {membership.college.group_id for membership in memberships}
+    ids |= {
+        m.college.referents_group_id
+        for m in memberships
+        if m.is_referent and m.college.referents_group_id
+    }
     if memberships or member.is_coordination:
         wanted.add(MEMBERS_GROUP)
     if any(membership.is_referent for membership in memberships):
@@ -158,7 +171,10 @@ def sync_access(member: Member) -> None:
     A former or pending member loses every managed group and any admin right, so
     ending a membership removes access at once.
     """
+    from members.permissions import grant_own_profile
+
     user = member.user
+    grant_own_profile(member)
     wanted = groups_for(member)
     current = set(user.groups.values_list("pk", flat=True))
     managed = managed_group_ids()

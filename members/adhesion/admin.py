@@ -1,0 +1,5 @@
+"""Wagtail admin for adhesion requests (registered from members.wagtail_hooks)."""
+
+
+def register() -> None:
+    """Register the admin views of this feature."""
