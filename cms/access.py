@@ -8,6 +8,7 @@ search never show a page that serving would refuse.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 
@@ -84,3 +85,40 @@ def visible_pages(user, queryset: QuerySet) -> QuerySet:
 def can_view_page(user, page: Page) -> bool:
     """True when every restriction on the page and its ancestors admits the user."""
     return not any(page.path.startswith(path) for path in denied_paths(user))
+
+
+# ---------------------------------------------------------------------------
+# Files: a document or image is as visible as the pages that use it.
+
+
+def pages_using(obj) -> QuerySet:
+    """Live pages that reference this document or image (Wagtail's reference index)."""
+    from wagtail.models import ReferenceIndex
+
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
+    return Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids])
+
+
+def _edits_files(user, model) -> bool:
+    """Editors who may choose or change such files in the admin see them all."""
+    from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
+
+    if not user.is_authenticated:
+        return False
+    policy = CollectionOwnershipPermissionPolicy(model)
+    return policy.user_has_any_permission(user, ["change", "choose"])
+
+
+def can_view_file(user, obj) -> bool:
+    """A document or image may be opened by whoever may see a live page that uses it.
+
+    Files no live page uses (drafts, unpublished, never attached) stay with the editors.
+    """
+    if _edits_files(user, type(obj)):
+        return True
+    return visible_pages(user, pages_using(obj)).exists()

@@ -1,10 +1,12 @@
 from django.conf import settings
+from wagtail.contrib.sitemaps.views import sitemap
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import api, feeds, media
 from cms.forms import LoginForm
 
 urlpatterns = [
@@ -19,11 +21,12 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("members.urls")),
+    path("api/contributions/", api.contributions, name="api_contributions"),
+    path("flux/contributions/", feeds.ContributionsFeed(), name="feed_contributions"),
+    path("flux/dossiers/<int:page_id>/", feeds.DossierFeed(), name="feed_dossier"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    # Uploaded images are checked against the pages that use them (see cms.media).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

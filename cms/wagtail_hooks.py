@@ -3,6 +3,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 from wagtail.models import BaseViewRestriction
 
+from cms.access import can_view_file
 from cms.visibility import audience_names
 
 
@@ -32,3 +33,14 @@ def explain_refusal_to_logged_in_readers(page, request, serve_args, serve_kwargs
             add_never_cache_headers(response)
             return response
     return None
+
+
+@hooks.register("before_serve_document")
+def serve_documents_only_to_readers_of_their_pages(document, request):
+    if can_view_file(request.user, document):
+        return None
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    return TemplateResponse(request, "403.html", status=403)

@@ -26,6 +26,15 @@ def pytest_configure(config):
         )
 
 
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Caches outlive the rolled-back database: start each test with empty ones."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 def load(data: dict):
     """Load a content document the way `manage.py load_content` does."""
     return ContentLoader(data).load()
