@@ -23,8 +23,8 @@ TREE = {
                      {"type": "contribution", "slug": "pa", "title": "Contribution réservée PA",
                       "date": "2021-01-03", "visibility": {"colleges": ["personnes-accompagnees"]}},
                  ]},
-                {"type": "dossier", "slug": "ferme", "title": "Dossier formation", "theme": "Jeunesse",
-                 "visibility": {"colleges": ["acteurs-formation"]}},
+                {"type": "dossier", "slug": "ferme", "title": "Dossier formation",
+                 "theme": "Jeunesse", "visibility": {"colleges": ["acteurs-formation"]}},
             ]},
         ]},
     ]
