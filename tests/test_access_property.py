@@ -1,0 +1,153 @@
+"""Property: for random page trees, restrictions and readers, every surface agrees with
+Wagtail's own serve decision (serving, listings, the JSON endpoint, feeds and files)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wagtail.documents.models import Document
+
+from cms.access import can_view_page, visible_pages
+from cms.models import ContributionAttachment, ContributionPage, DossierPage
+from tests.conftest import COLLEGES, load
+
+COLLEGE_SLUGS = [college["slug"] for college in COLLEGES]
+
+visibilities = st.one_of(
+    st.just("public"),
+    st.just("members"),
+    st.sets(st.sampled_from(COLLEGE_SLUGS), min_size=1, max_size=2).map(
+        lambda slugs: {"colleges": sorted(slugs)}
+    ),
+)
+contributions = st.lists(st.tuples(visibilities, st.booleans()), min_size=1, max_size=2)
+dossiers = st.lists(st.tuples(visibilities, contributions), min_size=1, max_size=2)
+trees = st.tuples(visibilities, visibilities, dossiers)
+readers = st.lists(
+    st.tuples(
+        st.sets(st.sampled_from(COLLEGE_SLUGS), max_size=3),
+        st.sampled_from(["member", "coordination", "former"]),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def content_for(tree, people) -> dict:
+    convention_visibility, index_visibility, dossier_specs = tree
+    dossier_pages = []
+    number = 0
+    for d, (dossier_visibility, contribution_specs) in enumerate(dossier_specs):
+        children = []
+        for visibility, live in contribution_specs:
+            number += 1
+            children.append(
+                {"type": "contribution", "slug": f"c{number}", "title": f"Contribution-{number}",
+                 "date": "2022-01-01", "visibility": visibility, "live": live}
+            )  # fmt: skip
+        dossier_pages.append(
+            {"type": "dossier", "slug": f"d{d}", "title": f"Dossier-{d}", "theme": "Thème",
+             "visibility": dossier_visibility, "children": children}
+        )  # fmt: skip
+    users = []
+    for index, (colleges, role) in enumerate(people):
+        roles = ["member", "coordination"] if role == "coordination" else ["member"]
+        users.append(
+            {"username": f"u{index}", "colleges": sorted(colleges), "roles": roles,
+             "status": "former" if role == "former" else "active"}
+        )  # fmt: skip
+    return {
+        "users": users,
+        "pages": [
+            {"type": "convention", "slug": "conv", "title": "Conv",
+             "visibility": convention_visibility, "children": [
+                {"type": "dossier_index", "slug": "idx", "title": "Index",
+                 "visibility": index_visibility, "children": dossier_pages}]}
+        ],
+    }  # fmt: skip
+
+
+def attach_documents() -> dict[int, Document]:
+    documents = {}
+    for page in ContributionPage.objects.live():
+        document = Document.objects.create(
+            title=f"Doc-{page.slug}", file=ContentFile(b"%PDF-1.4", name=f"{page.slug}.pdf")
+        )
+        page.attachments.add(ContributionAttachment(document=document))
+        page.save_revision().publish()
+        documents[page.pk] = document
+    return documents
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def check_reader(user, documents) -> None:
+    client = client_for(user)
+    reader = user or AnonymousUser()
+    served = {}
+    for page in ContributionPage.objects.all():
+        status = client.get(page.url or f"/{page.slug}/").status_code if page.live else 404
+        served[page.pk] = status == 200
+        if page.live:
+            assert status in {200, 302, 403}
+            assert can_view_page(reader, page) is served[page.pk]
+    listed = set(
+        visible_pages(reader, ContributionPage.objects.live()).values_list("pk", flat=True)
+    )
+    assert listed == {pk for pk, ok in served.items() if ok}
+
+    for dossier in DossierPage.objects.all():
+        dossier_served = client.get(dossier.url).status_code == 200
+        assert can_view_page(reader, dossier) is dossier_served
+        api = client.get("/api/contributions/", {"dossier": dossier.pk})
+        children = ContributionPage.objects.child_of(dossier)
+        expected_titles = {page.title for page in children if served[page.pk]}
+        if not dossier_served:
+            assert api.status_code == 404
+            continue
+        assert {item["title"] for item in api.json()["results"]} == expected_titles
+        html = client.get(dossier.url).content.decode()
+        for page in children:
+            assert (f">{page.title}<" in html) is served[page.pk]
+
+    feed = client.get("/flux/contributions/").content.decode()
+    for page in ContributionPage.objects.all():
+        assert (f"<title>{page.title}</title>" in feed) is served[page.pk]
+
+    for page_pk, document in documents.items():
+        status = client.get(document.url).status_code
+        edits_files = reader.is_authenticated and reader.has_perm("wagtaildocs.choose_document")
+        assert (status == 200) is (served[page_pk] or edits_files)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(tree=trees, people=readers)
+def test_every_surface_agrees_with_wagtail_serving(colleges, media_root, tree, people):
+    with transaction.atomic():
+        load(content_for(tree, people))
+        documents = attach_documents()
+        for user in [None, *get_user_model().objects.filter(username__startswith="u")]:
+            check_reader(user, documents)
+        transaction.set_rollback(True)
