@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def database_store(db):
+    pytest.skip("database store not written yet")
