@@ -1,13 +1,24 @@
-"""What a viewer may see of a member's profile: display name and contact fields."""
+"""What a viewer may see of a member's profile: display name and contact fields.
+
+Every surface that shows a member (directory listing, profile page, vCard, organisation
+page) goes through ``card_for``; every query that selects members by a field the member
+may hide (the expertise filter) goes through ``field_visible_q``. Both apply the same rule
+as ``may_see_field``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
+
 from members.models import College, Member
 from members.roles import COORDINATION_GROUP, MEMBERS_GROUP
 
 ACCOMPANIED_COLLEGE = "personnes-accompagnees"
+# The fields a vCard or a "contact" block is made of (bio and expertise are not contacts).
+CONTACT_FIELDS = ("email", "phone", "address")
 
 
 @dataclass(frozen=True)
@@ -32,9 +43,22 @@ class Viewer:
             user.pk, is_coordination or MEMBERS_GROUP in group_names, is_coordination, college_ids
         )
 
+    def is_self(self, member: Member) -> bool:
+        return self.user_id is not None and self.user_id == member.user_id
+
+    def levels(self) -> set[str]:
+        """Levels this viewer sees for anyone; 'college' also opens to shared colleges."""
+        levels = {Member.Visibility.PUBLIC.value}
+        if self.is_member:
+            levels.add(Member.Visibility.MEMBERS.value)
+        # Coordination runs the convention: it is treated as part of every college.
+        if self.is_coordination:
+            levels.add(Member.Visibility.COLLEGE.value)
+        return levels
+
 
 def may_see_field(viewer: Viewer, member: Member, field: str, member_college_ids: set[int]) -> bool:
-    if viewer.user_id is not None and viewer.user_id == member.user_id:
+    if viewer.is_self(member):
         return True
     level = member.visibility_of(field)
     if level == Member.Visibility.PUBLIC:
@@ -46,6 +70,43 @@ def may_see_field(viewer: Viewer, member: Member, field: str, member_college_ids
     return False
 
 
+def effective_level(field: str) -> Case:
+    """SQL for ``Member.visibility_of(field)``: the stored level if valid, else the default."""
+    return Case(
+        When(
+            **{f"visibility__{field}__in": Member.Visibility.values},
+            then=KeyTextTransform(field, "visibility"),
+        ),
+        default=Value(Member.VISIBILITY_FIELDS[field].value),
+        output_field=CharField(),
+    )
+
+
+def field_visible_q(viewer: Viewer, field: str, level_alias: str) -> Q:
+    """Members whose ``field`` this viewer may see, as ``may_see_field`` decides.
+
+    The queryset must be annotated with ``level_alias=effective_level(field)``.
+    """
+    condition = Q(**{f"{level_alias}__in": sorted(viewer.levels())})
+    if viewer.college_ids:
+        condition |= Q(**{level_alias: Member.Visibility.COLLEGE}) & Q(
+            pk__in=Member.objects.filter(memberships__college_id__in=viewer.college_ids).values(
+                "pk"
+            )
+        )
+    if viewer.user_id is not None:
+        condition |= Q(user_id=viewer.user_id)
+    return condition
+
+
+def with_visible_field(queryset: QuerySet, viewer: Viewer, field: str) -> QuerySet:
+    """Keep only the members whose ``field`` this viewer may see."""
+    alias = f"_visibility_{field}"
+    return queryset.alias(**{alias: effective_level(field)}).filter(
+        field_visible_q(viewer, field, alias)
+    )
+
+
 def pseudonymised_members():
     """Members whose last name must not be shown, nor matched by a search."""
     return Member.objects.filter(
@@ -53,13 +114,32 @@ def pseudonymised_members():
     ).values("pk")
 
 
+def is_pseudonymised(member: Member, college_slugs: set[str]) -> bool:
+    return ACCOMPANIED_COLLEGE in college_slugs and not member.show_full_name
+
+
+def name_parts(member: Member, college_slugs: set[str]) -> tuple[str, str]:
+    """(family name, given name) as they may be shown: an initial for pseudonymised people."""
+    user = member.user
+    if is_pseudonymised(member, college_slugs):
+        return (f"{user.last_name[:1].upper()}." if user.last_name else "", user.first_name)
+    return (user.last_name, user.first_name)
+
+
 def display_name(member: Member, college_slugs: set[str]) -> str:
     """People of the accompanied college show as first name and initial unless they opt in."""
-    user = member.user
-    if ACCOMPANIED_COLLEGE in college_slugs and not member.show_full_name:
-        initial = f" {user.last_name[:1].upper()}." if user.last_name else ""
-        return f"{user.first_name}{initial}".strip() or user.get_username()
-    return user.get_full_name() or user.get_username()
+    family, given = name_parts(member, college_slugs)
+    return f"{given} {family}".strip() or member.user.get_username()
+
+
+def shown_name(member: Member) -> str:
+    """The name to show anywhere outside the admin (authors, coordinators, listings).
+
+    Use it instead of ``str(member)``, which is the full name. Prefetch
+    ``memberships__college`` for lists.
+    """
+    slugs = {membership.college.slug for membership in member.memberships.all()}
+    return display_name(member, slugs)
 
 
 @dataclass
@@ -68,12 +148,22 @@ class MemberCard:
     name: str
     colleges: list[College]
     fields: dict[str, object]
+    family_name: str = ""
+    given_name: str = ""
+    # Where the card links to: set by the surface that shows it.
+    url: str = ""
+
+    @property
+    def has_contact(self) -> bool:
+        """True when the viewer may see at least one contact field (worth a vCard)."""
+        return any(self.fields.get(name) for name in CONTACT_FIELDS)
 
 
 def card_for(viewer: Viewer, member: Member) -> MemberCard:
     """The member as this viewer may see them (colleges and expertise must be prefetched)."""
     colleges = [membership.college for membership in member.memberships.all()]
     college_ids = {college.pk for college in colleges}
+    college_slugs = {college.slug for college in colleges}
     values = {
         "email": member.user.email,
         "phone": member.phone,
@@ -86,4 +176,5 @@ def card_for(viewer: Viewer, member: Member) -> MemberCard:
         for name, value in values.items()
         if value and may_see_field(viewer, member, name, college_ids)
     }
-    return MemberCard(member, display_name(member, {c.slug for c in colleges}), colleges, fields)
+    family, given = name_parts(member, college_slugs)
+    return MemberCard(member, display_name(member, college_slugs), colleges, fields, family, given)

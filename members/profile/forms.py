@@ -1,0 +1,150 @@
+"""The member's own profile form: what they tell, and who may see each contact field."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from members.visibility import ACCOMPANIED_COLLEGE
+
+# The levels in plain words, from the widest audience to none.
+VISIBILITY_CHOICES = [
+    (Member.Visibility.PUBLIC, _("Tout le monde")),
+    (Member.Visibility.MEMBERS, _("Les membres de la convention")),
+    (Member.Visibility.COLLEGE, _("Les membres de mes collèges")),
+    (Member.Visibility.HIDDEN, _("Personne (moi seul·e)")),
+]
+VISIBILITY_LABELS = {
+    "email": _("Qui peut voir mon adresse électronique ?"),
+    "phone": _("Qui peut voir mon téléphone ?"),
+    "address": _("Qui peut voir mon adresse ?"),
+    "bio": _("Qui peut voir ma présentation ?"),
+    "expertise": _("Qui peut voir mes expertises ?"),
+}
+ADDRESS_MAX_LENGTH = 500
+BIO_MAX_LENGTH = 2000
+TAG_MAX_LENGTH = 100  # taggit's Tag.name
+MAX_TAGS = 20
+PHONE_PATTERN = re.compile(r"^[0-9+().\- ]*$")
+
+
+def visibility_field_name(field: str) -> str:
+    return f"visibility_{field}"
+
+
+def parse_expertise(text: str) -> list[str]:
+    """Comma-separated expertises, trimmed, without empty entries or repeats."""
+    seen: dict[str, str] = {}
+    for part in text.split(","):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
+class ProfileForm(forms.ModelForm):
+    """Fonction, contact fields, expertise and, for each contact field, its audience."""
+
+    expertise_text = forms.CharField(
+        label=_("Mes expertises"),
+        required=False,
+        max_length=1000,
+        help_text=_("Séparez-les par des virgules. Par exemple : logement, accès aux droits."),
+    )
+    # Text fields of the model have no length limit: the form sets a reasonable one.
+    address = forms.CharField(
+        label=_("Mon adresse"),
+        required=False,
+        max_length=ADDRESS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    bio = forms.CharField(
+        label=_("Ma présentation"),
+        required=False,
+        max_length=BIO_MAX_LENGTH,
+        help_text=_("Quelques lignes sur vous et ce que vous faites dans la convention."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    class Meta:
+        model = Member
+        fields = ["fonction", "phone", "address", "bio", "show_full_name"]
+        labels = {
+            "fonction": _("Ma fonction"),
+            "phone": _("Mon téléphone"),
+            "show_full_name": _("Afficher mon nom de famille en entier"),
+        }
+        help_texts = {
+            "fonction": _("Par exemple : éducatrice spécialisée, bénévole, directeur."),
+            "phone": _("Par exemple : 04 94 00 00 00"),
+            "show_full_name": _(
+                "Sans cette case cochée, seuls votre prénom et l'initiale de votre nom "
+                "sont affichés."
+            ),
+        }
+        widgets = {
+            "fonction": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        member: Member = self.instance
+        self.fields["expertise_text"].initial = ", ".join(
+            tag.name for tag in member.expertise.all()
+        )
+        # Only people of the accompanied college are pseudonymised: the choice is theirs alone.
+        if not member.memberships.filter(college__slug=ACCOMPANIED_COLLEGE).exists():
+            del self.fields["show_full_name"]
+        for name, label in VISIBILITY_LABELS.items():
+            self.fields[visibility_field_name(name)] = forms.ChoiceField(
+                label=label,
+                choices=VISIBILITY_CHOICES,
+                initial=member.visibility_of(name),
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choisissez qui peut voir ce champ."),
+                    "invalid_choice": _(
+                        "Ce choix n'existe pas. Choisissez l'une des possibilités proposées."
+                    ),
+                },
+            )
+
+    def visibility_fields(self) -> list[forms.BoundField]:
+        return [self[visibility_field_name(name)] for name in VISIBILITY_LABELS]
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if not PHONE_PATTERN.match(phone):
+            raise forms.ValidationError(
+                _("Saisissez un numéro avec des chiffres, des espaces, et si besoin + . - ( ).")
+            )
+        return phone
+
+    def clean_expertise_text(self) -> list[str]:
+        names = parse_expertise(self.cleaned_data["expertise_text"])
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("Indiquez au plus %(max)d expertises.") % {"max": MAX_TAGS}
+            )
+        too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Chaque expertise doit faire au plus %(max)d caractères.")
+                % {"max": TAG_MAX_LENGTH}
+            )
+        return names
+
+    def save(self, commit: bool = True) -> Member:
+        member: Member = super().save(commit=False)
+        member.visibility = {
+            **member.visibility,
+            **{name: self.cleaned_data[visibility_field_name(name)] for name in VISIBILITY_LABELS},
+        }
+        member.expertise.set(self.cleaned_data["expertise_text"])
+        if commit:
+            member.save()
+        return member

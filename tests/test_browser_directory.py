@@ -1,0 +1,131 @@
+"""A member in a real browser: logs in, filters the directory, opens a profile, edits their own.
+
+Same set-up as tests/test_browser.py: Debian's Chromium (/usr/bin/chromium) driven by
+Playwright against pytest-django's live server, with the demo content loaded. Without
+Chromium the test is skipped locally and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from cms.content_loader import ContentLoader
+from members.models import Member
+from tests.conftest import DEMO_CONTENT, IN_CI
+
+# The live server needs a transactional database; a serialized rollback brings back the
+# home page and default site (data migrations) that the flush after each test erases.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+
+DIRECTORY_PATH = "/paca/annuaire/"
+DIRECTORY_TITLE = "Annuaire des membres"
+ACCOMPANIED_COLLEGE = "Personnes accompagnées"
+# The demo's referent of that college, shown by first name and initial.
+PSEUDONYM = "Nadia H."
+HIDDEN_LAST_NAME = "Haddad"
+PHONE_QUESTION = "Qui peut voir mon téléphone ?"
+NOBODY = "Personne (moi seul·e)"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    """Debian's Chromium: skipped without it locally, a failure under CI=true."""
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    message = f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)."
+    if IN_CI:
+        pytest.fail(f"{message} CI=true: the browser tests must run, not be skipped.")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def site(live_server, transactional_db) -> str:
+    """The live server's base URL, with the demo content loaded."""
+    ContentLoader.from_file(DEMO_CONTENT).load()
+    return live_server.url
+
+
+@contextmanager
+def browser_page(chromium: Path) -> Iterator[Page]:
+    """A fresh anonymous page. While Playwright runs, Django refuses ORM calls in this
+    thread (its asyncio loop is running), so database checks come after this block."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        context = browser.new_context(locale="fr-FR")
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def expect_h1(page: Page, text: str) -> None:
+    headings = page.get_by_role("heading", level=1)
+    expect(headings).to_have_count(1)
+    expect(headings).to_have_text(text)
+
+
+def log_in(page: Page, site: str, username: str, password: str) -> None:
+    page.goto(site + "/connexion/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
+
+
+def test_member_filters_the_directory_and_changes_a_visibility_choice(site, chromium):
+    with browser_page(chromium) as page:
+        log_in(page, site, "membre", "demo-convention")
+
+        page.goto(site + DIRECTORY_PATH)
+        expect_h1(page, DIRECTORY_TITLE)
+        search = page.get_by_role("search", name="Rechercher un membre")
+        search.get_by_label("Collège").select_option(label=ACCOMPANIED_COLLEGE)
+        search.get_by_role("button", name="Rechercher").click()
+        expect(page).to_have_url(re.compile(r"[?&]college=personnes-accompagnees(&|$)"))
+
+        cards = page.get_by_role("main").locator(".cards")
+        cards.get_by_role("link", name=PSEUDONYM, exact=True).click()
+        expect_h1(page, PSEUDONYM)
+        expect(page.locator("body")).not_to_contain_text(HIDDEN_LAST_NAME)
+
+        page.get_by_role("banner").get_by_role("link", name="Mon profil").click()
+        expect(page).to_have_url(re.compile(r"/mon-profil/$"))
+        expect_h1(page, "Mon profil")
+        phone = page.get_by_role("group", name=PHONE_QUESTION)
+        phone.get_by_label(NOBODY).check()
+        page.get_by_role("button", name="Enregistrer mon profil").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Votre profil a été enregistré.")
+        ).to_be_visible()
+        expect(page.get_by_role("group", name=PHONE_QUESTION).get_by_label(NOBODY)).to_be_checked()
+
+    member = Member.objects.get(user__username="membre")
+    assert member.visibility_of("phone") == Member.Visibility.HIDDEN
+    # The other choices were kept as they were in the demo content.
+    assert member.visibility_of("email") == Member.Visibility.MEMBERS
