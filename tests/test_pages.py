@@ -173,3 +173,14 @@ def test_admin_offers_only_allowed_child_types(client, demo):
     # A dossier accepts only contributions: Wagtail goes straight to the creation form.
     assert response.status_code == 302
     assert "/contributionpage/" in response["Location"]
+
+
+def test_public_pages_show_accompanied_authors_by_first_name_and_initial(client, demo):
+    dossier = DossierPage.objects.get(slug="non-recours-numerique")
+    html = client.get(dossier.url).content.decode()
+    assert "Nadia H." in html
+    assert "Haddad" not in html
+    for contribution in ContributionPage.objects.live().filter(authors__user__username="referente"):
+        response = client.get(contribution.url)
+        if response.status_code == 200:
+            assert "Haddad" not in response.content.decode()

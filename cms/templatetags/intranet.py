@@ -40,3 +40,11 @@ def paragraphs(text: str) -> list[str]:
 @register.filter
 def is_within(page, ancestor) -> bool:
     return bool(page) and bool(ancestor) and page.path.startswith(ancestor.path)
+
+
+@register.filter
+def shown_name(member) -> str:
+    """A member's public name: first name and initial for the accompanied college."""
+    from members.visibility import shown_name as member_shown_name
+
+    return member_shown_name(member)
