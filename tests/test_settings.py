@@ -37,3 +37,8 @@ def test_site_is_french_by_default():
     assert settings.LANGUAGE_CODE == "fr"
     assert settings.TIME_ZONE == "Europe/Paris"
     assert "en" in dict(settings.LANGUAGES)
+
+
+def test_models_and_migrations_agree():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,85 @@
+"""Write a checked import plan: all rows or none, in one transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from members.imports.rows import ImportPlan, MemberRow, Progress
+from members.models import College, CollegeMembership, Member, Organisation, Territory
+from members.roles import apply_roles, roles_of
+
+
+class PlanHasErrors(ValueError):
+    pass
+
+
+def set_colleges(member: Member, colleges: Iterable[College]) -> None:
+    """Make the member belong to exactly these colleges (signals keep permissions in step)."""
+    wanted = {college.pk for college in colleges}
+    current = set(member.memberships.values_list("college_id", flat=True))
+    for membership in member.memberships.filter(college_id__in=current - wanted):
+        membership.delete()  # one by one, so that post_delete refreshes permissions
+    for college_id in wanted - current:
+        CollegeMembership.objects.create(member=member, college_id=college_id)
+
+
+@transaction.atomic
+def apply_plan(plan: ImportPlan, progress: Progress | None = None) -> Counter:
+    """Create or update one account and profile per row; refuse a plan that has errors."""
+    if not plan.ok:
+        raise PlanHasErrors(f"{len(plan.errors)} erreur(s) : rien n'est importé")
+    lookups = {
+        "colleges": {college.slug: college for college in College.objects.all()},
+        "organisations": {
+            organisation.slug: organisation
+            for organisation in Organisation.objects.select_related("territory")
+        },
+        "territories": {territory.slug: territory for territory in Territory.objects.all()},
+    }
+    report: Counter = Counter()
+    total = len(plan.rows)
+    for index, row in enumerate(plan.rows, start=1):
+        report["mis à jour" if _import_row(row, lookups) else "créés"] += 1
+        if progress:
+            progress(index, total)
+    return report
+
+
+def _import_row(row: MemberRow, lookups: dict) -> bool:
+    """Import one row; True when the account existed already."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=row.username).first()
+    existed = user is not None
+    if user is None:
+        user = user_model(username=row.username)
+        user.set_unusable_password()  # people set their password through the reset e-mail
+    user.first_name, user.last_name, user.email = row.first_name, row.last_name, row.email
+    user.save()
+
+    member, created = Member.objects.get_or_create(
+        user=user, defaults={"status": Member.Status.ACTIVE, "joined_on": timezone.localdate()}
+    )
+    roles_before = [] if created else roles_of(member)
+    organisation = lookups["organisations"].get(row.organisation or "")
+    if row.organisation is not None:
+        member.organisation = organisation
+    if row.territory is not None:
+        member.territory = lookups["territories"].get(row.territory)
+    if member.territory is None and organisation is not None:
+        member.territory = organisation.territory
+    if row.fonction is not None:
+        member.fonction = row.fonction
+    if row.phone is not None:
+        member.phone = row.phone
+    member.save()
+
+    set_colleges(member, [lookups["colleges"][slug] for slug in row.colleges])
+    # Without a « roles » cell an existing person keeps their roles; a new one is a member.
+    roles = row.roles if row.roles is not None else (roles_before or ["member"])
+    apply_roles(member, roles)
+    return existed

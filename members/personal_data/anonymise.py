@@ -1,0 +1,65 @@
+"""Anonymise former members: their profile stays for statistics, nothing identifies them."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from members.models import AdhesionRequest, Member
+from members.roles import sync_access
+
+ANONYMOUS_FIRST_NAME = "Ancien membre"
+
+
+def anonymous_username(member: Member) -> str:
+    return f"ancien-membre-{member.pk}"
+
+
+def members_to_anonymise() -> QuerySet:
+    return Member.objects.filter(
+        status=Member.Status.FORMER, anonymised_at__isnull=True
+    ).select_related("user")
+
+
+@transaction.atomic
+def anonymise_member(member: Member) -> None:
+    """Erase what identifies the person; keep colleges, status and consent date."""
+    user = member.user
+    _anonymise_adhesion_requests(member, user.email)
+    user.username = anonymous_username(member)
+    user.first_name, user.last_name, user.email = ANONYMOUS_FIRST_NAME, "", ""
+    user.set_unusable_password()
+    # Also inactive: no session, reset e-mail or other backend may let them in again.
+    user.is_active = False
+    user.save()
+
+    member.phone = member.address = member.bio = member.fonction = ""
+    member.photo = None
+    member.visibility = {}
+    member.show_full_name = False
+    member.status = Member.Status.FORMER
+    member.left_on = member.left_on or timezone.localdate()
+    member.anonymised_at = timezone.now()
+    member.expertise.clear()
+    member.save()
+    sync_access(member)
+
+
+def _anonymise_adhesion_requests(member: Member, email: str) -> None:
+    matches = Q(member=member)
+    if email:
+        matches |= Q(email__iexact=email)
+    AdhesionRequest.objects.filter(matches).update(
+        first_name=ANONYMOUS_FIRST_NAME, last_name="", email="", phone="", message=""
+    )
+
+
+def anonymise_former_members() -> int:
+    """Anonymise every former member not anonymised yet; return how many."""
+    count = 0
+    with transaction.atomic():
+        for member in members_to_anonymise():
+            anonymise_member(member)
+            count += 1
+    return count

@@ -1,0 +1,100 @@
+"""Everything the intranet stores about one person, as a JSON-ready dict (RGPD access right)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from members.models import AdhesionRequest, Member
+
+
+def personal_data(user, request=None) -> dict:
+    """The account, profile, colleges, contributions and adhesion requests of ``user`` only."""
+    member = Member.objects.filter(user=user).select_related("organisation", "territory").first()
+    data = {
+        "exporte_le": timezone.now(),
+        "compte": {
+            "identifiant": user.get_username(),
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "email": user.email,
+            "inscrit_le": user.date_joined,
+            "derniere_connexion": user.last_login,
+        },
+        "profil": _profile(member) if member else None,
+        "colleges": _colleges(member) if member else [],
+        "contributions": _contributions(member, request) if member else [],
+        "demandes_adhesion": _adhesion_requests(user, member),
+    }
+    return data
+
+
+def _profile(member: Member) -> dict:
+    organisation = member.organisation
+    return {
+        "structure": (
+            {"nom": organisation.name, "identifiant": organisation.slug} if organisation else None
+        ),
+        "territoire": member.territory.name if member.territory else None,
+        "fonction": member.fonction,
+        "telephone": member.phone,
+        "adresse": member.address,
+        "presentation": member.bio,
+        "expertises": sorted(tag.name for tag in member.expertise.all()),
+        "photo": member.photo.file.url if member.photo else None,
+        "visibilite": {field: member.visibility_of(field) for field in Member.VISIBILITY_FIELDS},
+        "afficher_nom_complet": member.show_full_name,
+        "statut": member.get_status_display(),
+        "membre_depuis": member.joined_on,
+        "fin_adhesion": member.left_on,
+        "consentement_le": member.consent_at,
+        "suppression_demandee_le": member.removal_requested_at,
+        "coordination": member.is_coordination,
+    }
+
+
+def _colleges(member: Member) -> list[dict]:
+    return [
+        {
+            "nom": membership.college.name,
+            "identifiant": membership.college.slug,
+            "referent": membership.is_referent,
+            "depuis": membership.since,
+        }
+        for membership in member.memberships.select_related("college")
+    ]
+
+
+def _contributions(member: Member, request=None) -> list[dict]:
+    return [
+        {
+            "titre": page.title,
+            "url": page.get_full_url(request) or page.url_path,
+            "date": page.date,
+            "publiee": page.live,
+        }
+        for page in member.contributions.order_by("-date")
+    ]
+
+
+def _adhesion_requests(user, member: Member | None) -> list[dict]:
+    matches = Q(member=member) if member else Q(pk__in=[])
+    if user.email:
+        matches |= Q(email__iexact=user.email)
+    return [
+        {
+            "recue_le": adhesion.created_at,
+            "demande_pour": adhesion.get_kind_display(),
+            "college": adhesion.college.name,
+            "structure": adhesion.organisation_name,
+            "prenom": adhesion.first_name,
+            "nom": adhesion.last_name,
+            "email": adhesion.email,
+            "telephone": adhesion.phone,
+            "fonction": adhesion.fonction,
+            "message": adhesion.message,
+            "consentement_le": adhesion.consent_at,
+            "statut": adhesion.get_status_display(),
+        }
+        for adhesion in AdhesionRequest.objects.filter(matches).select_related("college")
+    ]

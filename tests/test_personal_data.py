@@ -1,0 +1,267 @@
+"""« Mes données » (copy, removal request) and the anonymisation of former members."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import AdhesionRequest, College, Member
+from members.personal_data.anonymise import anonymise_member
+from members.roles import end_membership
+from tests.conftest import load
+
+PAGE = "/mes-donnees/"
+CONSENT = timezone.make_aware(datetime.datetime(2024, 3, 1, 10, 0))
+
+CONTENT = {
+    "users": [
+        {
+            "username": "amina",
+            "password": "x-secret-1",
+            "first_name": "Amina",
+            "last_name": "Benali",
+            "email": "amina@example.org",
+            "colleges": ["personnes-accompagnees"],
+            "profile": {
+                "fonction": "Pair-aidante",
+                "phone": "06 00 00 00 01",
+                "bio": "Engagée.",
+                "expertise": ["logement"],
+            },
+            "visibility": {"phone": "hidden"},
+        },
+        {
+            "username": "bruno",
+            "password": "x-secret-1",
+            "first_name": "Bruno",
+            "last_name": "Roux",
+            "email": "bruno@example.org",
+            "colleges": ["acteurs-formation"],
+            "profile": {"phone": "06 00 00 00 02"},
+        },
+        {
+            "username": "claire",
+            "email": "coordination@example.org",
+            "colleges": ["acteurs-formation"],
+            "roles": ["member", "coordination"],
+        },
+    ],
+    "pages": [
+        {
+            "type": "convention",
+            "slug": "paca",
+            "title": "Convention PACA",
+            "children": [
+                {
+                    "type": "dossier_index",
+                    "slug": "dossiers",
+                    "title": "Dossiers",
+                    "children": [
+                        {
+                            "type": "dossier",
+                            "slug": "non-recours",
+                            "title": "Non-recours",
+                            "theme": "Non-recours et fracture numérique",
+                            "children": [
+                                {
+                                    "type": "contribution",
+                                    "slug": "atelier-amina",
+                                    "title": "Atelier sur l'accès aux droits",
+                                    "date": "2024-02-01",
+                                    "authors": ["amina"],
+                                },
+                                {
+                                    "type": "contribution",
+                                    "slug": "atelier-bruno",
+                                    "title": "Atelier de formation",
+                                    "date": "2024-02-02",
+                                    "authors": ["bruno"],
+                                },
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+
+@pytest.fixture
+def site(colleges):
+    load(CONTENT)
+    Member.objects.filter(user__username="amina").update(consent_at=CONSENT)
+    return {user.username: user for user in get_user_model().objects.all()}
+
+
+def member(username: str) -> Member:
+    return Member.objects.select_related("user").get(user__username=username)
+
+
+def download(client, user) -> tuple:
+    client.force_login(user)
+    response = client.get(reverse("members:personal_data_download"))
+    return response, json.loads(response.content)
+
+
+# -- the page and the copy ---------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, db):
+    for url in (PAGE, reverse("members:personal_data_download")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{reverse('login')}?next=")
+
+
+def test_page_explains_what_is_stored(client, site):
+    client.force_login(site["amina"])
+    text = client.get(PAGE).content.decode()
+    assert "Ce que nous enregistrons" in text
+    assert "Télécharger mes données" in text
+    assert "Demander la suppression de mes données" in text
+
+
+def test_copy_is_a_json_attachment(client, site):
+    response, _ = download(client, site["amina"])
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith('attachment; filename="mes-donnees-')
+
+
+def test_copy_holds_the_account_profile_and_choices(client, site):
+    _, data = download(client, site["amina"])
+    assert data["compte"]["email"] == "amina@example.org"
+    assert data["profil"]["telephone"] == "06 00 00 00 01"
+    assert data["profil"]["visibilite"]["phone"] == "hidden"
+    assert data["profil"]["consentement_le"].startswith("2024-03-01")
+    assert data["colleges"] == [
+        {"nom": "Personnes accompagnées", "identifiant": "personnes-accompagnees",
+         "referent": False, "depuis": None}
+    ]  # fmt: skip
+
+
+def test_copy_lists_only_the_members_own_contributions(client, site):
+    _, data = download(client, site["amina"])
+    assert [c["titre"] for c in data["contributions"]] == ["Atelier sur l'accès aux droits"]
+    assert data["contributions"][0]["date"] == "2024-02-01"
+    assert data["contributions"][0]["url"].endswith("/atelier-amina/")
+
+
+def test_copy_holds_adhesion_requests_made_with_their_email_only(client, site):
+    college = College.objects.get(slug="personnes-accompagnees")
+    for email in ("Amina@example.org", "bruno@example.org"):
+        AdhesionRequest.objects.create(
+            college=college, first_name="X", last_name="Y", email=email, consent_at=CONSENT
+        )
+    _, data = download(client, site["amina"])
+    assert [request["email"] for request in data["demandes_adhesion"]] == ["Amina@example.org"]
+
+
+def test_copy_contains_nothing_of_other_members(client, site):
+    response, _ = download(client, site["amina"])
+    text = response.content.decode()
+    assert "bruno" not in text.lower()
+    assert "06 00 00 00 02" not in text
+
+
+# -- removal request ---------------------------------------------------------------------
+
+
+def test_removal_request_records_the_date(client, site):
+    client.force_login(site["amina"])
+    response = client.post(reverse("members:personal_data_removal"))
+    assert response.status_code == 302
+    assert member("amina").removal_requested_at is not None
+
+
+def test_removal_request_emails_coordination(client, site):
+    client.force_login(site["amina"])
+    client.post(reverse("members:personal_data_removal"))
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["coordination@example.org"]
+    assert "amina" in mail.outbox[0].body
+
+
+def test_page_shows_the_removal_request_date(client, site):
+    client.force_login(site["amina"])
+    client.post(reverse("members:personal_data_removal"))
+    text = client.get(PAGE).content.decode()
+    date = timezone.localtime(member("amina").removal_requested_at)
+    assert f"le {date.day}" in text and "suppression de vos données" in text
+
+
+def test_removal_request_needs_a_post(client, site):
+    client.force_login(site["amina"])
+    response = client.get(reverse("members:personal_data_removal"))
+    assert "Confirmer ma demande de suppression" in response.content.decode()
+    assert member("amina").removal_requested_at is None
+
+
+def test_a_second_request_sends_no_second_email(client, site):
+    client.force_login(site["amina"])
+    client.post(reverse("members:personal_data_removal"))
+    client.post(reverse("members:personal_data_removal"))
+    assert len(mail.outbox) == 1
+
+
+# -- anonymisation -------------------------------------------------------------------------
+
+
+def test_anonymising_erases_identity_but_keeps_colleges_and_consent(site):
+    amina = member("amina")
+    end_membership(amina)
+    anonymise_member(amina)
+    amina = member(f"ancien-membre-{amina.pk}")
+    assert (amina.user.first_name, amina.user.last_name, amina.user.email) == (
+        "Ancien membre", "", ""
+    )  # fmt: skip
+    assert (amina.phone, amina.bio, amina.fonction, amina.visibility) == ("", "", "", {})
+    assert not amina.expertise.exists()
+    assert list(amina.colleges.values_list("slug", flat=True)) == ["personnes-accompagnees"]
+    assert amina.consent_at == CONSENT
+    assert amina.anonymised_at is not None and amina.status == Member.Status.FORMER
+
+
+def test_anonymised_member_cannot_log_in(client, site):
+    amina = member("amina")
+    end_membership(amina)
+    anonymise_member(amina)
+    assert not client.login(username="amina", password="x-secret-1")
+    assert not client.login(username=f"ancien-membre-{amina.pk}", password="x-secret-1")
+
+
+def test_admin_action_anonymises_only_former_members(client, site):
+    end_membership(member("amina"))
+    client.force_login(site["claire"])
+    url = "/admin/members/member/anonymiser/"
+    assert client.get(url).context["count"] == 1
+    client.post(url)
+    assert Member.objects.filter(anonymised_at__isnull=False).count() == 1
+    assert member("bruno").anonymised_at is None
+    assert not get_user_model().objects.filter(username="amina").exists()
+
+
+def test_admin_action_is_for_coordination_only(client, site):
+    load({"users": [{"username": "ref", "colleges": ["personnes-accompagnees"],
+                     "roles": ["member", "referent"]}]})  # fmt: skip
+    end_membership(member("amina"))
+    client.force_login(get_user_model().objects.get(username="ref"))
+    response = client.post("/admin/members/member/anonymiser/")
+    assert response.status_code in (302, 403)
+    assert member("amina").anonymised_at is None
+
+
+def test_command_anonymises_former_members_and_has_a_dry_run(site):
+    end_membership(member("amina"))
+    out = io.StringIO()
+    call_command("anonymise_former_members", "--dry-run", stdout=out)
+    assert "1 ancien(s) membre(s) à anonymiser" in out.getvalue()
+    assert member("amina").anonymised_at is None
+    call_command("anonymise_former_members", stdout=io.StringIO())
+    assert Member.objects.get(user__username__startswith="ancien-membre-").anonymised_at
