@@ -23,6 +23,7 @@ class _AccessCache:
             else frozenset()
         )
         self._denied_paths: tuple[str, ...] | None = None
+        self._admitted_ids: frozenset[int] = frozenset()
 
 
 def _cache_for(user) -> _AccessCache:
@@ -54,21 +55,32 @@ def restriction_admits(
     return any(group.pk in group_ids for group in restriction.groups.all())
 
 
+def _decide_restrictions(user) -> None:
+    """Decide once per user object which restrictions admit them (two queries)."""
+    cache = _cache_for(user)
+    if cache._denied_paths is not None:
+        return
+    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    denied, admitted = set(), set()
+    for restriction in restrictions:
+        if restriction_admits(user, restriction, cache.group_ids):
+            admitted.add(restriction.pk)
+        else:
+            denied.add(restriction.page.path)
+    cache._denied_paths = tuple(sorted(denied))
+    cache._admitted_ids = frozenset(admitted)
+
+
 def denied_paths(user) -> tuple[str, ...]:
     """Tree paths of the restricted pages this user may not enter (their subtrees are closed)."""
-    cache = _cache_for(user)
-    if cache._denied_paths is None:
-        restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-        cache._denied_paths = tuple(
-            sorted(
-                {
-                    restriction.page.path
-                    for restriction in restrictions
-                    if not restriction_admits(user, restriction, cache.group_ids)
-                }
-            )
-        )
-    return cache._denied_paths
+    _decide_restrictions(user)
+    return _cache_for(user)._denied_paths
+
+
+def admitted_restriction_ids(user) -> frozenset[int]:
+    """Ids of the view restrictions that let this user in (search ACL tokens come from them)."""
+    _decide_restrictions(user)
+    return _cache_for(user)._admitted_ids
 
 
 def visible_pages(user, queryset: QuerySet) -> QuerySet:
