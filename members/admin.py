@@ -44,18 +44,6 @@ def manages_members(user) -> bool:
     return is_coordination(user) or is_referent(user)
 
 
-def outranks(member: Member, user) -> bool:
-    """Whether ``member`` holds rights ``user`` lacks, so that editing them (their e-mail,
-    hence their password reset) would hand those rights over. One's own profile never does."""
-    if member.user_id == user.pk:
-        return False
-    if member.is_platform_admin or member.user.is_superuser:
-        return not user.is_superuser
-    if member.is_coordination:
-        return not is_coordination(user)
-    return False
-
-
 class MemberPermissionHelper(PermissionHelper):
     # Referents have no model-wide permission: the menu and listing are theirs through their role.
     def user_can_list(self, user) -> bool:
@@ -65,10 +53,10 @@ class MemberPermissionHelper(PermissionHelper):
         return False  # accounts come from the import or from accepted adhesion requests
 
     def user_can_edit_obj(self, user, obj: Member) -> bool:
-        return can_change_member(user, obj) and not outranks(obj, user)
+        return can_change_member(user, obj)
 
     def user_can_delete_obj(self, user, obj: Member) -> bool:
-        return is_coordination(user) and not outranks(obj, user)
+        return is_coordination(user) and can_change_member(user, obj)
 
 
 class OrganisationPermissionHelper(PermissionHelper):

@@ -52,8 +52,22 @@ def is_coordination(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm(CHANGE_MEMBER))
 
 
+def outranks(member: Member, user) -> bool:
+    """Whether ``member`` holds rights ``user`` lacks: editing them (their e-mail, hence a
+    password reset) would hand those rights over. One's own profile never does."""
+    if member.user_id == user.pk:
+        return False
+    if member.is_platform_admin or member.user.is_superuser:
+        return not user.is_superuser
+    if member.is_coordination:
+        return not is_coordination(user)
+    return False
+
+
 def can_change_member(user, member: Member) -> bool:
-    return user.is_authenticated and (is_coordination(user) or user.has_perm(CHANGE_MEMBER, member))
+    if not user.is_authenticated or outranks(member, user):
+        return False
+    return is_coordination(user) or user.has_perm(CHANGE_MEMBER, member)
 
 
 def can_change_organisation(user, organisation: Organisation) -> bool:

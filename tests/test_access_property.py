@@ -1,5 +1,6 @@
 """Property: for random page trees, restrictions and readers, every surface agrees with
-Wagtail's own serve decision (serving, listings, the JSON endpoint, feeds and files)."""
+Wagtail's own serve decision (serving, listings, the directory, the JSON endpoint, feeds
+and files)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from wagtail.documents.models import Document
 
 from cms.access import can_view_page, visible_pages
-from cms.models import ContributionAttachment, ContributionPage, DossierPage
+from cms.models import ContributionAttachment, ContributionPage, DossierPage, MemberDirectoryPage
 from tests.conftest import COLLEGES, load
 
 COLLEGE_SLUGS = [college["slug"] for college in COLLEGES]
@@ -28,7 +29,7 @@ visibilities = st.one_of(
 )
 contributions = st.lists(st.tuples(visibilities, st.booleans()), min_size=1, max_size=2)
 dossiers = st.lists(st.tuples(visibilities, contributions), min_size=1, max_size=2)
-trees = st.tuples(visibilities, visibilities, dossiers)
+trees = st.tuples(visibilities, visibilities, dossiers, visibilities)
 readers = st.lists(
     st.tuples(
         st.sets(st.sampled_from(COLLEGE_SLUGS), max_size=3),
@@ -40,7 +41,7 @@ readers = st.lists(
 
 
 def content_for(tree, people) -> dict:
-    convention_visibility, index_visibility, dossier_specs = tree
+    convention_visibility, index_visibility, dossier_specs, directory_visibility = tree
     dossier_pages = []
     number = 0
     for d, (dossier_visibility, contribution_specs) in enumerate(dossier_specs):
@@ -68,7 +69,9 @@ def content_for(tree, people) -> dict:
             {"type": "convention", "slug": "conv", "title": "Conv",
              "visibility": convention_visibility, "children": [
                 {"type": "dossier_index", "slug": "idx", "title": "Index",
-                 "visibility": index_visibility, "children": dossier_pages}]}
+                 "visibility": index_visibility, "children": dossier_pages},
+                {"type": "directory", "slug": "annuaire", "title": "Annuaire",
+                 "visibility": directory_visibility}]}
         ],
     }  # fmt: skip
 
@@ -120,6 +123,13 @@ def check_reader(user, documents) -> None:
         html = client.get(dossier.url).content.decode()
         for page in children:
             assert (f">{page.title}<" in html) is served[page.pk]
+
+    directory = MemberDirectoryPage.objects.get()
+    directory_served = client.get(directory.url).status_code == 200
+    assert can_view_page(reader, directory) is directory_served
+    for route in ("structures/", "membres/999999/"):
+        status = client.get(directory.url + route).status_code
+        assert (status in {200, 404}) is directory_served
 
     feed = client.get("/flux/contributions/").content.decode()
     for page in ContributionPage.objects.all():
