@@ -5,7 +5,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command, load_command_class
+from django.core.management import CommandError, call_command
 
 from members.imports import ImportRefused, apply_plan, plan_file, read_table
 from members.models import Member
@@ -221,13 +221,14 @@ def write(tmp_path, content: bytes, name: str = "membres.csv"):
     return str(path)
 
 
-def test_command_refuses_a_bad_file_with_a_non_zero_exit_code(people, tmp_path, capsys):
-    command = load_command_class("members", "import_members")
+def test_command_refuses_a_bad_file_with_a_non_zero_exit_code(people, tmp_path):
+    # call_command, not run_from_argv: the latter closes the test's database connection.
+    err = io.StringIO()
     before = user_count()
-    with pytest.raises(SystemExit) as exit_info:
-        command.run_from_argv(["manage.py", "import_members", write(tmp_path, BAD_EMAIL_CSV)])
-    assert exit_info.value.code != 0
-    assert "Ligne 3, colonne « email »" in capsys.readouterr().err
+    with pytest.raises(CommandError) as refused:
+        call_command("import_members", write(tmp_path, BAD_EMAIL_CSV), stderr=err)
+    assert refused.value.returncode != 0
+    assert "Ligne 3, colonne « email »" in err.getvalue()
     assert user_count() == before
 
 
