@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("members.urls")),
+    path("", include("search.urls")),
     path("api/contributions/", api.contributions, name="api_contributions"),
     path("flux/contributions/", feeds.ContributionsFeed(), name="feed_contributions"),
     path("flux/dossiers/<int:page_id>/", feeds.DossierFeed(), name="feed_dossier"),

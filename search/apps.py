@@ -6,3 +6,7 @@ class SearchConfig(AppConfig):
 
     name = "search"
     verbose_name = "Recherche"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from search import signals  # noqa: F401

@@ -7,6 +7,6 @@ from tests.search.es_fixture import elasticsearch_server, elasticsearch_store  #
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
-def store(request):
+def store(request, db):
     """Each contract test runs once per store."""
     return request.getfixturevalue(f"{request.param}_store")

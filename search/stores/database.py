@@ -1,0 +1,471 @@
+"""The database search store: SQLite FTS5 or PostgreSQL full text, same French behaviour.
+
+Documents go to ``search.models`` tables; their text, normalised by ``search.text``
+(elisions split, accents folded, stop words dropped, light French stemming), goes to the
+``search_fulltext`` table the migrations created for the engine: an FTS5 table ranked
+with ``bm25()`` on SQLite, a weighted ``tsvector`` ranked with ``ts_rank()`` on
+PostgreSQL. The query is normalised by the same code, so both engines compare the same
+terms. Every word of the query must match, in any field: the title (weighted ten times
+more), or the rest (summary, body, attachments, theme, authors).
+
+The ACL filter is one SQL clause: a document is visible when the number of its tokens
+among the reader's tokens equals its ``acl_count``. Counts, hits, snippets, facets and
+suggestions all come from the visible documents only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from search import text
+from search.contract import (
+    FACETS,
+    SORTS,
+    FacetValue,
+    Hit,
+    Progress,
+    SearchDocument,
+    SearchQuery,
+    SearchResult,
+)
+from search.models import (
+    FULLTEXT_TABLE,
+    IndexedCollege,
+    IndexedDocument,
+    IndexedToken,
+    IndexedWord,
+)
+
+TITLE_WEIGHT = 10.0  # a title match weighs ten body matches
+MAX_PER_PAGE = 100
+MAX_QUERY_TERMS = 32
+# A PostgreSQL tsvector holds at most 1 MB: the text of a huge document is indexed up to
+# about this size (hundreds of pages), on both engines alike.
+MAX_INDEXED_BYTES = 800_000
+MAX_WORDS_PER_DOCUMENT = 10_000  # "did you mean" vocabulary taken from one document
+SNIPPET_SOURCE_CHARS = 200_000  # snippets look no further into very long texts
+FIELD_OF_FACET = {"theme": "theme", "type": "type", "territory": "territory", "year": "year"}
+
+
+class _Engine:
+    """The SQL that differs between SQLite FTS5 and PostgreSQL full text."""
+
+    def __init__(self, vendor: str):
+        if vendor not in ("sqlite", "postgresql"):
+            raise RuntimeError(
+                f"The database search store needs SQLite or PostgreSQL, not {vendor}"
+            )
+        self.vendor = vendor
+
+    def query(self, terms: list[str]) -> str:
+        """The engine's query string: all terms must match."""
+        if self.vendor == "sqlite":
+            return " ".join(f'"{term}"' for term in terms)
+        return " ".join(terms)  # for plainto_tsquery: terms ANDed
+
+    def matching_ids(self) -> str:
+        if self.vendor == "sqlite":
+            return f"SELECT rowid FROM {FULLTEXT_TABLE} WHERE {FULLTEXT_TABLE} MATCH %s"
+        return f"SELECT rowid FROM {FULLTEXT_TABLE} WHERE vector @@ plainto_tsquery('simple', %s)"
+
+    def score(self) -> str:
+        """A correlated subquery over ``%(match)s`` and ``%(pk)s``; higher is better."""
+        if self.vendor == "sqlite":
+            return (
+                f"(SELECT -bm25({FULLTEXT_TABLE}, {TITLE_WEIGHT}, 1.0) FROM {FULLTEXT_TABLE} "
+                f"WHERE {FULLTEXT_TABLE} MATCH %(match)s AND rowid = %(pk)s)"
+            )
+        weights = f"'{{0, 0, {1 / TITLE_WEIGHT}, 1}}'"  # D, C, B (rest), A (title)
+        return (
+            f"(SELECT ts_rank({weights}, vector, plainto_tsquery('simple', %(match)s)) "
+            f"FROM {FULLTEXT_TABLE} WHERE rowid = %(pk)s)"
+        )
+
+    def write(self, cursor, rows: list[tuple[int, str, str]]) -> None:
+        """Store (id, normalised title, normalised rest) rows, replacing any for those ids."""
+        if not rows:
+            return
+        if self.vendor == "sqlite":
+            self.delete(cursor, [row[0] for row in rows])
+            cursor.executemany(
+                f"INSERT INTO {FULLTEXT_TABLE} (rowid, title, body) VALUES (%s, %s, %s)", rows
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {FULLTEXT_TABLE} (rowid, vector) VALUES (%s, "
+                "setweight(to_tsvector('simple', %s), 'A') || "
+                "setweight(to_tsvector('simple', %s), 'B')) "
+                "ON CONFLICT (rowid) DO UPDATE SET vector = EXCLUDED.vector",
+                rows,
+            )
+
+    def delete(self, cursor, ids: list[int]) -> None:
+        for chunk in _chunks(ids, 500):
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {FULLTEXT_TABLE} WHERE rowid IN ({placeholders})", chunk)
+
+    def clear(self, cursor) -> None:
+        cursor.execute(f"DELETE FROM {FULLTEXT_TABLE}")
+
+
+class _Score(Func):
+    """The engine's relevance of the row for the match string."""
+
+    output_field = FloatField()
+
+    def __init__(self, sql: str, match: str):
+        self.sql = sql
+        super().__init__(Value(match), F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        match_sql, match_params = compiler.compile(self.source_expressions[0])
+        pk_sql, pk_params = compiler.compile(self.source_expressions[1])
+        sql = self.sql % {"match": match_sql, "pk": pk_sql}
+        return sql, (*match_params, *pk_params)
+
+
+class DatabaseStore:
+    name = "database"
+    batch_size = 200
+    suggest_below = 3  # look for a "did you mean" when the query finds fewer documents
+
+    @property
+    def engine(self) -> _Engine:
+        return _Engine(connection.vendor)
+
+    # --- Writing -------------------------------------------------------------------------
+
+    def index(self, documents: Iterable[SearchDocument]) -> int:
+        written = 0
+        with transaction.atomic():
+            for batch in _chunks(documents, self.batch_size):
+                written += self._write(batch)
+        return written
+
+    def delete(self, keys: Iterable[str]) -> None:
+        keys = list(dict.fromkeys(keys))
+        with transaction.atomic(), connection.cursor() as cursor:
+            for chunk in _chunks(keys, 500):
+                ids = list(
+                    IndexedDocument.objects.filter(key__in=chunk).values_list("pk", flat=True)
+                )
+                if not ids:
+                    continue
+                self.engine.delete(cursor, ids)
+                IndexedToken.objects.filter(document_id__in=ids).delete()
+                IndexedCollege.objects.filter(document_id__in=ids).delete()
+                IndexedDocument.objects.filter(pk__in=ids).only("pk").delete()
+
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        total: int,
+        progress: Progress | None = None,
+    ) -> int:
+        done = 0
+        reported = None
+        with transaction.atomic():
+            self._clear()
+            for batch in _chunks(documents, self.batch_size):
+                done += self._write(batch)
+                if progress:
+                    progress(done, total)
+                    reported = done
+            if progress and reported != done:
+                progress(done, total)
+        return done
+
+    def _clear(self) -> None:
+        with connection.cursor() as cursor:
+            self.engine.clear(cursor)
+            for model in (IndexedToken, IndexedCollege, IndexedDocument, IndexedWord):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+    def _write(self, batch: list[SearchDocument]) -> int:
+        documents = {document.key: document for document in batch}  # the last one wins
+        existing = dict(
+            IndexedDocument.objects.filter(key__in=list(documents)).values_list("key", "pk")
+        )
+        rows = [_row(document, existing.get(document.key)) for document in documents.values()]
+        new_rows = [row for row in rows if row.pk is None]
+        old_rows = [row for row in rows if row.pk is not None]
+        if old_rows:
+            IndexedDocument.objects.bulk_update(old_rows, _UPDATED_FIELDS)
+        if new_rows:
+            IndexedDocument.objects.bulk_create(new_rows)
+        ids = dict(IndexedDocument.objects.filter(key__in=list(documents)).values_list("key", "pk"))
+
+        IndexedToken.objects.filter(document_id__in=list(existing.values())).delete()
+        IndexedCollege.objects.filter(document_id__in=list(existing.values())).delete()
+        IndexedToken.objects.bulk_create(
+            IndexedToken(document_id=ids[key], token=token)
+            for key, document in documents.items()
+            for token in sorted(set(document.acl))
+        )
+        IndexedCollege.objects.bulk_create(
+            IndexedCollege(document_id=ids[key], college=college)
+            for key, document in documents.items()
+            for college in sorted(set(document.colleges))
+            if college
+        )
+
+        words: dict[str, str] = {}
+        fulltext = []
+        for key, document in documents.items():
+            rest = (
+                document.summary,
+                document.body,
+                document.attachments,
+                document.theme,
+                " ".join(document.authors),
+            )
+            fulltext.append(
+                (
+                    ids[key],
+                    text.index_text(document.title, max_bytes=MAX_INDEXED_BYTES // 10),
+                    text.index_text(*rest, max_bytes=MAX_INDEXED_BYTES),
+                )
+            )
+            own = text.vocabulary("\n".join((document.title, *rest)), MAX_WORDS_PER_DOCUMENT)
+            for word, written in own.items():
+                words.setdefault(word, written)
+        with connection.cursor() as cursor:
+            self.engine.write(cursor, fulltext)
+        IndexedWord.objects.bulk_create(
+            (
+                IndexedWord(word=word, display=written, length=len(word))
+                for word, written in words.items()
+            ),
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        return len(documents)
+
+    # --- Reading -------------------------------------------------------------------------
+
+    def fingerprints(self) -> dict[str, str]:
+        return dict(IndexedDocument.objects.values_list("key", "fingerprint"))
+
+    def count(self) -> int:
+        return IndexedDocument.objects.count()
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        facets: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
+        browsing = not query.text.strip()
+        terms = list(dict.fromkeys(text.terms(query.text)))[:MAX_QUERY_TERMS]
+        if not browsing and not terms:  # only stop words: nothing to look for
+            return SearchResult(count=0, hits=[], facets=facets, store=self.name)
+
+        matching = self._matching(query.reader_tokens, terms, query.filters)
+        count = matching.count()
+        if count:
+            facets = self._facets(matching)
+        hits = self._hits(matching, query, terms) if count else []
+        suggestion = None if browsing else self._suggest(query, count)
+        return SearchResult(
+            count=count, hits=hits, facets=facets, store=self.name, suggestion=suggestion
+        )
+
+    def _matching(
+        self, reader_tokens: Iterable[str], terms: list[str], filters: dict[str, str]
+    ) -> QuerySet:
+        """Visible documents (the ACL clause), matching every term and every filter."""
+        documents = _visible(IndexedDocument.objects.all(), reader_tokens)
+        if terms:
+            match = self.engine.query(terms)
+            documents = documents.filter(pk__in=RawSQL(self.engine.matching_ids(), [match]))
+        for name, value in sorted((filters or {}).items()):
+            if name not in FACETS:
+                raise ValueError(f"Unknown facet {name!r} (expected one of {FACETS})")
+            if not value:
+                continue
+            if name == "college":
+                documents = documents.filter(
+                    Exists(IndexedCollege.objects.filter(document=OuterRef("pk"), college=value))
+                )
+            else:
+                documents = documents.filter(**{FIELD_OF_FACET[name]: str(value)})
+        return documents
+
+    def _facets(self, matching: QuerySet) -> dict[str, list[FacetValue]]:
+        facets = {}
+        for name in FACETS:
+            if name == "college":
+                rows = (
+                    IndexedCollege.objects.filter(document__in=matching.values("pk"))
+                    .values_list("college")
+                    .annotate(n=Count("document", distinct=True))
+                    .order_by("-n", "college")
+                )
+            else:
+                field = FIELD_OF_FACET[name]
+                rows = (
+                    matching.exclude(**{field: ""})
+                    .values_list(field)
+                    .annotate(n=Count("pk"))
+                    .order_by("-n", field)
+                )
+            facets[name] = [FacetValue(value=value, count=n) for value, n in rows]
+        return facets
+
+    def _hits(self, matching: QuerySet, query: SearchQuery, terms: list[str]) -> list[Hit]:
+        per_page = max(1, min(int(query.per_page), MAX_PER_PAGE))
+        page = max(1, int(query.page))
+        sort = query.sort if query.sort in SORTS else "relevance"
+        if terms:
+            matching = matching.annotate(
+                score=_Score(self.engine.score(), self.engine.query(terms))
+            )
+        else:
+            matching = matching.annotate(score=Value(0.0, output_field=FloatField()))
+        latest = F("date").desc(nulls_last=True)
+        if sort == "date" or not terms:
+            matching = matching.order_by(latest, "-score", "key")
+        else:
+            matching = matching.order_by("-score", latest, "key")
+        start = (page - 1) * per_page
+        rows = matching.only(
+            "key",
+            "title",
+            "url",
+            "summary",
+            "body",
+            "attachments",
+            "type",
+            "colleges",
+            "theme",
+            "date",
+        )[start : start + per_page]
+        hits = []
+        for row in rows:
+            source = "\n".join(part for part in (row.summary, row.body, row.attachments) if part)
+            hits.append(
+                Hit(
+                    key=row.key,
+                    title=row.title,
+                    url=row.url,
+                    snippet=text.snippet(source[:SNIPPET_SOURCE_CHARS], terms),
+                    type=row.type,
+                    colleges=tuple(row.colleges or ()),
+                    theme=row.theme,
+                    date=row.date,
+                    score=float(row.score or 0.0),
+                )
+            )
+        return hits
+
+    def _suggest(self, query: SearchQuery, count: int) -> str | None:
+        """The query as typed with its unknown words corrected, if that finds more.
+
+        Only when the query finds fewer than ``suggest_below`` documents; a word is
+        corrected when it was never indexed, to the closest indexed word; the correction
+        is offered only when it finds more documents the reader may see.
+        """
+        if count >= self.suggest_below:
+            return None
+        words = {
+            word
+            for word in text.tokens(query.text)
+            if word.isalpha() and len(word) >= 3 and text.normalise_word(word)
+        }
+        if not words:
+            return None
+        known = set(IndexedWord.objects.filter(word__in=words).values_list("word", flat=True))
+        replacements = {}
+        for word in words - known:
+            candidates = dict(
+                IndexedWord.objects.filter(
+                    length__range=(len(word) - 2, len(word) + 2), word__startswith=word[0]
+                ).values_list("word", "display")[:5000]
+            )
+            best = text.closest(word, candidates)
+            if best:
+                replacements[word] = candidates[best]
+        if not replacements:
+            return None
+        corrected = text.replace_words(query.text, replacements)
+        terms = list(dict.fromkeys(text.terms(corrected)))[:MAX_QUERY_TERMS]
+        if not terms:
+            return None
+        if self._matching(query.reader_tokens, terms, query.filters).count() > count:
+            return corrected
+        return None
+
+
+_UPDATED_FIELDS = [
+    "kind",
+    "title",
+    "summary",
+    "body",
+    "attachments",
+    "theme",
+    "colleges",
+    "territory",
+    "type",
+    "date",
+    "year",
+    "url",
+    "authors",
+    "fingerprint",
+    "acl_count",
+]
+
+
+def _row(document: SearchDocument, pk: int | None) -> IndexedDocument:
+    return IndexedDocument(
+        pk=pk,
+        key=document.key,
+        kind=document.kind,
+        title=document.title,
+        summary=document.summary,
+        body=document.body,
+        attachments=document.attachments,
+        theme=document.theme,
+        colleges=list(document.colleges),
+        territory=document.territory,
+        type=document.type,
+        date=document.date,
+        year=document.year,
+        url=document.url,
+        authors=list(document.authors),
+        fingerprint=document.fingerprint(),
+        acl_count=len(set(document.acl)),
+    )
+
+
+def _visible(documents: QuerySet, reader_tokens: Iterable[str]) -> QuerySet:
+    """The ACL clause: as many of the document's tokens held by the reader as it has."""
+    tokens = sorted(set(reader_tokens))
+    if not tokens:
+        return documents.filter(acl_count=0)
+    held = (
+        IndexedToken.objects.filter(document=OuterRef("pk"), token__in=tokens)
+        .order_by()
+        .values("document")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return documents.filter(acl_count=Coalesce(Subquery(held, output_field=IntegerField()), 0))
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -1,0 +1,337 @@
+"""French text for search: one normalisation at index time and at query time.
+
+``terms(text)`` is the whole pipeline: lowercase, split elisions (``l'évaluation``
+gives ``évaluation``), fold accents and ligatures (``é`` → ``e``, ``œ`` → ``oe``),
+tokenise on anything that is not a letter or a digit, drop French stop words and stem
+with a light French stemmer (Savoy's, as Lucene's ``FrenchLightStemmer``). Because the
+database store runs the same Python code over the documents and over the query, SQLite
+FTS5 and PostgreSQL full text only ever compare already normalised terms and behave the
+same in French.
+
+``snippet(text, query_terms)`` builds the HTML excerpt shown under a hit, and
+``closest(word, vocabulary)`` the "did you mean" correction of one word.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+ELISIONS = ("l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu")
+APOSTROPHES = "'’ʼ‘"
+_ELISION = re.compile(
+    rf"(?<![^\W_])(?:{'|'.join(ELISIONS)})[{APOSTROPHES}](?=[^\W_])", re.IGNORECASE
+)
+_WORD = re.compile(r"[^\W_]+")
+_SPACES = re.compile(r"\s+")
+MAX_TERM_LENGTH = 64
+
+# A compact list of French stop words, written folded (no accents), as compared.
+STOP_WORDS = frozenset(
+    """
+    a afin ai aie au aux avec avoir c ca ce ceci cela ces cet cette ci d dans de des
+    donc du elle elles en est et etaient etait ete etre eu eux il ils j je l la le les
+    leur leurs lui m ma mais me meme mes moi mon n ne ni nos notre nous on ont ou par
+    pas pour qu que quel quelle quelles quels qui s sa sans se ses si son sont sur t ta
+    te tes toi ton tu un une vos votre vous y
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents or ligatures: ``Œuvre Évaluée`` → ``oeuvre evaluee``."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+def split_elisions(text: str) -> str:
+    """``l'évaluation``, ``jusqu’au`` → ``évaluation``, ``au`` (the elided article goes)."""
+    return _ELISION.sub(" ", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Folded words, elisions split, stop words kept."""
+    text = unicodedata.normalize("NFC", text or "")
+    return _WORD.findall(fold(split_elisions(text)))
+
+
+def normalise_word(word: str) -> str:
+    """The term one folded token stands for, or "" for a stop word."""
+    if not word or word in STOP_WORDS or len(word) > MAX_TERM_LENGTH:
+        return ""
+    return stem(word) if word.isalpha() else word
+
+
+def iter_terms(text: str) -> Iterator[str]:
+    """The searchable terms of a text, in order (duplicates kept), one at a time."""
+    text = fold(split_elisions(unicodedata.normalize("NFC", text or "")))
+    for match in _WORD.finditer(text):
+        term = normalise_word(match.group())
+        if term:
+            yield term
+
+
+def terms(text: str) -> list[str]:
+    """The searchable terms of a text, in order (duplicates kept)."""
+    return list(iter_terms(text))
+
+
+def index_text(*texts: str, max_bytes: int | None = None) -> str:
+    """What the full-text engines store: the terms of the texts, separated by spaces.
+
+    With ``max_bytes``, the terms stop once an estimate of the index entry's size (each new
+    term its bytes plus 8, each repeat 2, as in a PostgreSQL tsvector) would exceed it.
+    """
+    kept: list[str] = []
+    seen: set[str] = set()
+    used = 0
+    for text in texts:
+        for term in iter_terms(text):
+            if max_bytes is not None:
+                cost = 2 if term in seen else len(term.encode()) + 8
+                if used + cost > max_bytes:
+                    return " ".join(kept)
+                used += cost
+                seen.add(term)
+            kept.append(term)
+    return " ".join(kept)
+
+
+# --- Savoy's light French stemmer ------------------------------------------------------
+#
+# The rules of Lucene's FrenchLightStemmer, applied to folded words: its accented
+# suffixes (``ième``, ``ère``, ``ète``) are written here without accents, and the accent
+# folding of its ``norm`` step has already happened.
+
+
+def stem(word: str) -> str:
+    """``préconisations`` and ``preconisation`` → ``precon``; ``sociaux`` → ``social``."""
+    s = list(word)
+
+    def ends(suffix: str) -> bool:
+        return len(s) >= len(suffix) and "".join(s[-len(suffix) :]) == suffix
+
+    if len(s) > 5 and s[-1] == "x":
+        if s[-3] == "a" and s[-2] == "u" and s[-4] != "e":
+            s[-2] = "l"  # chevaux → cheval
+        s.pop()
+    if len(s) > 3 and s[-1] == "x":
+        s.pop()
+    if len(s) > 3 and s[-1] == "s":
+        s.pop()
+
+    if len(s) > 9 and ends("issement"):  # finissement → finir
+        del s[-6:]
+        s[-1] = "r"
+        return _norm(s)
+    if len(s) > 8 and ends("issant"):
+        del s[-4:]
+        s[-1] = "r"
+        return _norm(s)
+    if len(s) > 6 and ends("ement"):
+        del s[-4:]
+        if len(s) > 3 and ends("ive"):
+            s.pop()
+            s[-1] = "f"
+        return _norm(s)
+    if len(s) > 11 and ends("ficatrice"):
+        del s[-5:]
+        s[-2:] = ["e", "r"]
+        return _norm(s)
+    if len(s) > 10 and ends("ficateur"):
+        del s[-4:]
+        s[-2:] = ["e", "r"]
+        return _norm(s)
+    if len(s) > 9 and ends("catrice"):
+        del s[-3:]
+        s[-4:-1] = ["q", "u", "e"]
+        return _norm(s)
+    if len(s) > 8 and ends("cateur"):
+        del s[-2:]
+        s[-4:] = ["q", "u", "e", "r"]
+        return _norm(s)
+    if len(s) > 8 and ends("atrice"):
+        del s[-4:]
+        s[-2:] = ["e", "r"]
+        return _norm(s)
+    if len(s) > 7 and ends("ateur"):
+        del s[-3:]
+        s[-2:] = ["e", "r"]
+        return _norm(s)
+    if len(s) > 6 and ends("trice"):
+        s.pop()
+        s[-3:] = ["e", "u", "r"]
+    if len(s) > 5 and ends("ieme"):  # deuxième → deux
+        return _norm(s[:-4])
+    if len(s) > 7 and ends("teuse"):
+        del s[-2:]
+        s[-1] = "r"
+        return _norm(s)
+    if len(s) > 6 and ends("teur"):
+        s.pop()
+        s[-1] = "r"
+        return _norm(s)
+    if len(s) > 5 and ends("euse"):
+        return _norm(s[:-2])
+    if len(s) > 8 and ends("ere"):
+        s.pop()
+        s[-2] = "e"
+        return _norm(s)
+    if len(s) > 7 and ends("ive"):
+        s.pop()
+        s[-1] = "f"
+        return _norm(s)
+    if len(s) > 4 and (ends("folle") or ends("molle")):
+        del s[-2:]
+        s[-1] = "u"
+        return _norm(s)
+    if len(s) > 9 and ends("nnelle"):
+        return _norm(s[:-5])
+    if len(s) > 9 and ends("nnel"):
+        return _norm(s[:-3])
+    if len(s) > 4 and ends("ete"):
+        s.pop()
+        s[-2] = "e"
+    if len(s) > 8 and ends("ique"):
+        del s[-4:]
+    if len(s) > 8 and ends("esse"):
+        return _norm(s[:-3])
+    if len(s) > 7 and ends("inage"):
+        return _norm(s[:-3])
+    if len(s) > 9 and ends("isation"):
+        del s[-7:]
+        if len(s) > 5 and ends("ual"):
+            s[-2] = "e"
+        return _norm(s)
+    if len(s) > 9 and ends("isateur"):
+        return _norm(s[:-7])
+    if len(s) > 8 and ends("ation"):
+        return _norm(s[:-5])
+    if len(s) > 8 and ends("ition"):
+        return _norm(s[:-5])
+    return _norm(s)
+
+
+def _norm(s: list[str]) -> str:
+    if len(s) > 4:
+        collapsed = [s[0]]
+        for char in s[1:]:  # doubled letters: "nn" → "n"
+            if not (char == collapsed[-1] and char.isalpha()):
+                collapsed.append(char)
+        s = collapsed
+    if len(s) > 4 and s[-2:] == ["i", "e"]:
+        s = s[:-2]
+    if len(s) > 4:
+        if s[-1] == "r":
+            s = s[:-1]
+        if s[-1] == "e":
+            s = s[:-1]
+        if s[-1] == "e":
+            s = s[:-1]
+        if s[-1] == s[-2] and s[-1].isalpha():
+            s = s[:-1]
+    return "".join(s)
+
+
+# --- Snippets --------------------------------------------------------------------------
+
+SNIPPET_WORDS = 30
+
+
+def _words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, term) for each word of an original text; term is "" for stop words."""
+    for match in _WORD.finditer(text):
+        folded = fold(match.group())
+        term = normalise_word(folded) if _WORD.fullmatch(folded) else ""
+        yield match.start(), match.end(), term
+
+
+def snippet(text: str, query_terms: Iterable[str], words: int = SNIPPET_WORDS) -> str:
+    """An HTML excerpt of about ``words`` words around the best-matching window.
+
+    The text is escaped; the words whose term is among ``query_terms`` (terms as given by
+    ``terms()``) are wrapped in ``<mark>…</mark>``. Without any match, the excerpt is the
+    beginning of the text. An ellipsis marks text cut before or after the excerpt.
+    """
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    wanted = set(query_terms)
+    found = list(_words(text))
+    if not found:
+        return html.escape(text[:300])
+    matches = [i for i, (_, _, term) in enumerate(found) if term and term in wanted]
+    start = 0
+    if matches:
+        lead = words // 5  # a little context before the first match of the window
+
+        def quality(first: int) -> tuple[int, int, int]:
+            inside = [i for i in matches if first <= i < first + words]
+            return len({found[i][2] for i in inside}), len(inside), -first
+
+        start = max((max(0, i - lead) for i in matches), key=quality)
+        start = max(0, min(start, len(found) - words))
+    end = min(len(found), start + words)
+    marked = set(matches)
+
+    parts = ["… " if start > 0 else ""]
+    cursor = found[start][0] if start > 0 else 0
+    for i in range(start, end):
+        word_start, word_end, _ = found[i]
+        parts.append(html.escape(text[cursor:word_start]))
+        word = html.escape(text[word_start:word_end])
+        parts.append(f"<mark>{word}</mark>" if i in marked else word)
+        cursor = word_end
+    if end < len(found):
+        parts.append(" …")
+    else:
+        parts.append(html.escape(text[cursor:]))
+    return "".join(parts)
+
+
+# --- Suggestions -----------------------------------------------------------------------
+
+
+def vocabulary(text: str, limit: int | None = None) -> dict[str, str]:
+    """The words of a text worth suggesting: folded word → the word as first written.
+
+    Only alphabetic words of 3 to 64 letters that are not stop words; the first ``limit``
+    of them, if given.
+    """
+    words: dict[str, str] = {}
+    for match in _WORD.finditer(split_elisions(unicodedata.normalize("NFC", text or ""))):
+        if limit is not None and len(words) >= limit:
+            break
+        written = match.group().lower()
+        folded = fold(written)
+        if (
+            folded not in words
+            and folded.isalpha()
+            and 3 <= len(folded) <= MAX_TERM_LENGTH
+            and len(written) <= MAX_TERM_LENGTH
+            and folded not in STOP_WORDS
+        ):
+            words[folded] = written
+    return words
+
+
+def closest(word: str, vocabulary: Iterable[str], cutoff: float = 0.75) -> str | None:
+    """The vocabulary word nearest to ``word`` (both compared folded), or None.
+
+    ``vocabulary`` holds folded words, as ``fold()`` gives them.
+    """
+    folded = fold(word)
+    candidates = [candidate for candidate in vocabulary if candidate != folded]
+    matches = difflib.get_close_matches(folded, candidates, n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+def replace_words(query: str, replacements: dict[str, str]) -> str:
+    """The query as typed, each word whose folded form is a key replaced by its value."""
+
+    def swap(match: re.Match) -> str:
+        return replacements.get(fold(match.group()), match.group())
+
+    return _WORD.sub(swap, unicodedata.normalize("NFC", query))

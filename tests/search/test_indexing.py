@@ -1,0 +1,242 @@
+"""The index follows the site: publishing, restrictions, moves, outages, and the interfaces."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from wagtail.documents.models import Document
+from wagtail.models import Page
+
+from cms.models import ContributionAttachment, ContributionPage, DossierPage
+from search.acl import reader_tokens
+from search.contract import SearchQuery
+from search.indexing import retry_pending
+from search.service import run_search, stores
+from tests.conftest import load
+
+TREE = {
+    "pages": [
+        {"type": "convention", "slug": "c", "title": "Convention", "children": [
+            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
+                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert", "theme": "Éthique",
+                 "children": [
+                     {"type": "contribution", "slug": "pub", "title": "L'évaluation partagée",
+                      "date": "2021-01-01", "summary": "Une démarche d'évaluation.",
+                      "preconisations": [{"title": "Former les équipes"}]},
+                     {"type": "contribution", "slug": "pa", "title": "Paroles sur l'évaluation",
+                      "date": "2021-01-03", "colleges": ["personnes-accompagnees"],
+                      "visibility": {"colleges": ["personnes-accompagnees"]}},
+                     {"type": "contribution", "slug": "brouillon",
+                      "title": "Évaluation en brouillon",
+                      "date": "2021-01-04", "live": False},
+                 ]},
+                {"type": "dossier", "slug": "deux", "title": "Dossier de deux collèges",
+                 "theme": "Jeunesse",
+                 "visibility": {"colleges": ["personnes-accompagnees", "acteurs-formation"]},
+                 "children": [
+                     {"type": "contribution", "slug": "imbrique", "title": "Évaluation imbriquée",
+                      "date": "2021-02-01", "colleges": ["acteurs-formation"],
+                      "visibility": {
+                          "colleges": ["acteurs-formation", "collectivites-territoriales"]}},
+                 ]},
+            ]},
+        ]},
+    ]
+}  # fmt: skip
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def engine(request, settings):
+    """Run with the database store alone, or with Elasticsearch in front of it."""
+    if request.param == "elasticsearch":
+        settings.ELASTICSEARCH_URL = request.getfixturevalue("elasticsearch_server")
+        settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
+    else:
+        settings.ELASTICSEARCH_URL = ""
+    yield request.param
+    if request.param == "elasticsearch":
+        store = stores()[-1]
+        found = store.client.options(ignore_status=404).indices.get(index=f"{store.alias}-v*")
+        if found.meta.status == 200 and found.body:
+            store.client.indices.delete(index=",".join(sorted(found.body)))
+
+
+@pytest.fixture
+def site(engine, people, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    # Tests run inside a transaction that never commits: run what a commit would run.
+    with django_capture_on_commit_callbacks(execute=True):
+        load(TREE)
+    return people
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Run on-commit work (queued indexing) at the end of the block, as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def titles(user, text: str = "evaluation", **filters) -> set[str]:
+    reader = user or AnonymousUser()
+    query = SearchQuery(text=text, reader_tokens=reader_tokens(reader), filters=filters)
+    return {hit.title for hit in run_search(query).result.hits}
+
+
+def test_public_contribution_is_found_with_accents_and_elisions(site):
+    assert "L'évaluation partagée" in titles(None)
+
+
+def test_draft_is_never_found(site):
+    assert "Évaluation en brouillon" not in titles(site["coord"])
+
+
+def test_college_contribution_is_hidden_from_other_colleges(site):
+    assert "Paroles sur l'évaluation" not in titles(site["formation"])
+    assert "Paroles sur l'évaluation" in titles(site["pa"])
+
+
+def test_nested_restrictions_need_every_one_of_them(site):
+    # "deux" is in PA (passes the dossier) and CT (passes the contribution): both admit.
+    assert "Évaluation imbriquée" in titles(site["deux"])
+    # "pa" passes the dossier only.
+    assert "Évaluation imbriquée" not in titles(site["pa"])
+    assert "Évaluation imbriquée" in titles(site["formation"])
+
+
+def test_facets_never_count_hidden_contributions(site):
+    reader = site["formation"]
+    query = SearchQuery(text="evaluation", reader_tokens=reader_tokens(reader))
+    colleges = {value.value: value.count for value in run_search(query).result.facets["college"]}
+    assert "personnes-accompagnees" not in colleges
+
+
+def test_unpublished_contribution_leaves_the_index_at_once(site):
+    ContributionPage.objects.get(slug="pub").unpublish()
+    assert "L'évaluation partagée" not in titles(site["coord"])
+
+
+def test_deleted_contribution_leaves_the_index(site):
+    ContributionPage.objects.get(slug="pub").delete()
+    assert "L'évaluation partagée" not in titles(site["coord"])
+
+
+def test_publishing_a_draft_adds_it(site, committing):
+    draft = ContributionPage.objects.get(slug="brouillon")
+    with committing():
+        draft.save_revision().publish()
+    assert "Évaluation en brouillon" in titles(None)
+
+
+def test_restriction_added_on_an_ancestor_applies_before_the_request_returns(client, site):
+    coordination = get_user_model().objects.get(username="coord")
+    dossier = DossierPage.objects.get(slug="ouvert")
+    client.force_login(coordination)
+    formation_group = site["formation"].groups.get(name__startswith="Collège")
+    response = client.post(
+        f"/admin/pages/{dossier.pk}/privacy/",
+        {"restriction_type": "groups", "groups": [formation_group.pk], "password": ""},
+    )
+    assert response.status_code == 200
+    assert "L'évaluation partagée" not in titles(None)
+    assert "L'évaluation partagée" in titles(site["formation"])
+
+
+def test_moving_under_a_restricted_dossier_applies_at_once(site):
+    page = ContributionPage.objects.get(slug="pub")
+    page.move(DossierPage.objects.get(slug="deux"), pos="last-child")
+    assert "L'évaluation partagée" not in titles(None)
+
+
+def docx_with(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return buffer.getvalue()
+
+
+def test_attachment_text_is_found(site, committing):
+    page = ContributionPage.objects.get(slug="pub")
+    document = Document.objects.create(
+        title="Annexe", file=ContentFile(docx_with("Cartographie des permanences"), name="a.docx")
+    )
+    page.attachments.add(ContributionAttachment(document=document))
+    with committing():
+        page.save_revision().publish()
+    assert titles(None, "permanences") >= {"L'évaluation partagée"}
+
+
+def test_search_page_shows_highlighted_snippets(client, site):
+    response = client.get("/recherche/", {"q": "evaluation"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "L&#x27;évaluation partagée" in html or "L'évaluation partagée" in html
+    assert "<mark>" in html
+    assert "Paroles sur" not in html
+
+
+def test_search_api_answers_the_documented_shape(client, site):
+    client.force_login(site["pa"])
+    data = client.get("/api/search/", {"q": "evaluation"}).json()
+    assert data["count"] == len(data["results"]) == 2
+    assert set(data["results"][0]) >= {
+        "title", "url", "snippet", "type", "colleges", "theme", "date", "score"
+    }  # fmt: skip
+    assert set(data["facets"]) >= {"college", "theme", "type", "territory", "year"}
+    assert data["store"] == (
+        "elasticsearch" if stores()[-1].name == "elasticsearch" else "database"
+    )
+
+
+@pytest.mark.parametrize(
+    "query", [{"page": "0"}, {"page": "x"}, {"sort": "hasard"}, {"year": "20"}, {"q": "x" * 201}]
+)
+def test_search_api_refuses_bad_parameters_with_400(client, site, query):
+    response = client.get("/api/search/", query)
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+def test_reconcile_repairs_both_ways(site):
+    page = ContributionPage.objects.get(slug="pub")
+    for store in stores():
+        store.delete([f"page:{page.pk}"])
+        store.index([])
+    out = io.StringIO()
+    call_command("search_index", "reconcile", stdout=out)
+    assert "L'évaluation partagée" in titles(None)
+    assert "ajouté" in out.getvalue()
+
+
+def test_rebuild_reports_throughput(site):
+    out = io.StringIO()
+    call_command("search_index", "rebuild", stdout=out)
+    assert "documents/s" in out.getvalue()
+    assert "L'évaluation partagée" in titles(None)
+
+
+def test_status_counts_documents(site):
+    out = io.StringIO()
+    call_command("search_index", "status", stdout=out)
+    assert "documents indexés" in out.getvalue()
+
+
+def test_retry_without_pending_operations_does_nothing(site):
+    assert retry_pending() == (0, 0)
+
+
+def test_pages_listed_by_search_are_pages_the_reader_may_open(client, site):
+    client.force_login(site["formation"])
+    for result in client.get("/api/search/", {"q": "evaluation"}).json()["results"]:
+        assert client.get(result["url"]).status_code == 200
+    assert Page.objects.filter(slug="pa").exists()
