@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CONTENT ?= cms/content/demo.json
 
-.PHONY: install install-test run test lint
+.PHONY: install install-test run test lint services services-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,10 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# A local Elasticsearch 8 node on 127.0.0.1:$(ES_PORT) (tests start their own when ELASTICSEARCH_URL is unset).
+services:
+	deploy/elasticsearch/run.sh start
+
+services-stop:
+	deploy/elasticsearch/run.sh stop
