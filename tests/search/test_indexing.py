@@ -240,3 +240,29 @@ def test_pages_listed_by_search_are_pages_the_reader_may_open(client, site):
     for result in client.get("/api/search/", {"q": "evaluation"}).json()["results"]:
         assert client.get(result["url"]).status_code == 200
     assert Page.objects.filter(slug="pa").exists()
+
+
+def test_copied_live_page_is_indexed(site, committing):
+    page = ContributionPage.objects.get(slug="pub")
+    with committing():
+        page.copy(
+            to=DossierPage.objects.get(slug="ouvert"),
+            update_attrs={"slug": "pub-copie", "title": "Copie de l'évaluation"},
+        )
+    assert "Copie de l'évaluation" in titles(None)
+
+
+@pytest.fixture
+def worker_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_with_a_worker_additions_wait_for_it_but_narrowing_does_not(site, committing, worker_queue):
+    draft = ContributionPage.objects.get(slug="brouillon")
+    with committing():
+        draft.save_revision().publish()
+    assert "Évaluation en brouillon" not in titles(None)  # queued for the worker
+    call_command("db_worker", "--batch", stdout=io.StringIO(), stderr=io.StringIO())
+    assert "Évaluation en brouillon" in titles(None)
+    ContributionPage.objects.get(slug="pub").unpublish()
+    assert "L'évaluation partagée" not in titles(None)  # no worker needed
