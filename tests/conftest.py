@@ -13,6 +13,9 @@ from django.db import transaction
 
 from cms.content_loader import ContentLoader
 
+# Fixtures of the browser tests (chromium, site) live in tests/browser.py.
+pytest_plugins = ["tests.browser"]
+
 DEMO_CONTENT = Path(settings.BASE_DIR) / "cms" / "content" / "demo.json"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -7,16 +7,13 @@ browser here. Without Chromium the tests are skipped locally and fail under CI=t
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from cms.content_loader import ContentLoader
-from tests.conftest import DEMO_CONTENT, IN_CI
+from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
 
 # The live server needs a transactional database, flushed after each test. With a serialized
 # rollback each test starts again from the freshly migrated database: the home page and
@@ -26,17 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 15_000
 
 # Pages of the demo content the tests walk through.
 HOME_TITLE = "Réseau des acteurs du travail social"
@@ -55,24 +41,6 @@ COLLEGE_ONLY_CONTENT = [
     "Cette page est réservée au collège des personnes accompagnées.",
     "Mon fils remplit tout pour moi.",
 ]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    """Debian's Chromium: skipped without it locally, a failure under CI=true."""
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    message = f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)."
-    if IN_CI:
-        pytest.fail(f"{message} CI=true: the browser tests must run, not be skipped.")
-    pytest.skip(message)
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's base URL, with the demo content loaded."""
-    ContentLoader.from_file(DEMO_CONTENT).load()
-    return live_server.url
 
 
 @pytest.fixture

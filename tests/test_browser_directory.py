@@ -7,7 +7,6 @@ Chromium the test is skipped locally and fails under CI=true.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from cms.content_loader import ContentLoader
 from members.models import Member
-from tests.conftest import DEMO_CONTENT, IN_CI
+from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
 
 # The live server needs a transactional database; a serialized rollback brings back the
 # home page and default site (data migrations) that the flush after each test erases.
@@ -27,17 +25,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 15_000
 
 DIRECTORY_PATH = "/paca/annuaire/"
 DIRECTORY_TITLE = "Annuaire des membres"
@@ -47,24 +34,6 @@ PSEUDONYM = "Nadia H."
 HIDDEN_LAST_NAME = "Haddad"
 PHONE_QUESTION = "Qui peut voir mon téléphone ?"
 NOBODY = "Personne (moi seul·e)"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    """Debian's Chromium: skipped without it locally, a failure under CI=true."""
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    message = f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)."
-    if IN_CI:
-        pytest.fail(f"{message} CI=true: the browser tests must run, not be skipped.")
-    pytest.skip(message)
-
-
-@pytest.fixture
-def site(live_server, transactional_db) -> str:
-    """The live server's base URL, with the demo content loaded."""
-    ContentLoader.from_file(DEMO_CONTENT).load()
-    return live_server.url
 
 
 @contextmanager

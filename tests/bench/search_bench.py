@@ -1,0 +1,936 @@
+#!/usr/bin/env python
+"""Benchmark of the search stores: rebuild throughput and query latency (not part of make test).
+
+    .venv/bin/python tests/bench/search_bench.py --sizes 10000 100000 \\
+        --stores database elasticsearch
+
+It measures the stores, not the site: ``SearchDocument`` objects are generated directly
+(French text of the social-work domain, themes, colleges, territories, types, dates
+2015-2025, ACLs), deterministically (``random.Random(seed)``), without Wagtail pages. For
+each size and store it times ``store.rebuild(...)`` (documents per second), then runs a
+fixed set of queries for three readers (anonymous, a member of one college, coordination),
+``--rounds`` times after one warm-up round, and prints p50 / p95 / p99 latencies and the
+result counts (a reader who holds more tokens must never find fewer documents). It ends
+with a Markdown table and the machine it ran on.
+
+The database store uses ``--database-url`` (default: a SQLite file in /tmp, migrated by
+the script), never the developer's ``var/db.sqlite3``: a rebuild empties the search
+tables. A PostgreSQL database must have "bench" in its name (or pass
+``--allow-any-database``). ``DATA_DIR`` points to a temporary directory, so nothing is
+written to ``var/``. Elasticsearch is the node at ``--es-url`` if given, otherwise a dev
+node started for the run (``tests/search/es_fixture.DevNode``: ``deploy/elasticsearch/run.sh``
+on a free port, data in a temporary directory) and stopped at the end; the benchmark's
+indices (prefix ``bench-<hex>``) are deleted at the end either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATABASE_URL = "sqlite:////tmp/search-bench.sqlite3"
+
+# --- Corpus -------------------------------------------------------------------------------
+
+THEMES = (
+    "Éthique et déontologies du travail social",
+    "Non-recours aux droits et fracture numérique",
+    "Désinstitutionnalisation",
+    "Territorialisation de l'action sociale",
+    "Éducation et politiques territoriales de jeunesse",
+)
+COLLEGES = (  # college restriction r:10 + i admits the members of COLLEGES[i]
+    "personnes-accompagnees",
+    "acteurs-formation",
+    "associations-gestionnaires",
+    "administrations-etat",
+    "collectivites-territoriales",
+    "partenaires-sociaux",
+    "associations-professionnelles",
+    "institutions-sociales",
+    "developpement-local",
+)
+MEMBERS_TOKEN = "r:1"
+COLLEGE_TOKENS = tuple(f"r:{10 + i}" for i in range(len(COLLEGES)))
+TERRITORIES = (
+    "paca",
+    "var",
+    "bouches-du-rhone",
+    "alpes-maritimes",
+    "toulon-provence",
+    "vaucluse",
+    "hautes-alpes",
+    "alpes-de-haute-provence",
+)
+TYPES = (
+    ("synthese_atelier", "Synthèse d'atelier"),
+    ("preconisations", "Préconisations"),
+    ("temoignage", "Témoignage"),
+    ("compte_rendu", "Compte rendu"),
+    ("diagnostic", "Diagnostic"),
+    ("position", "Prise de position"),
+)
+SUBJECTS = (
+    "Les travailleurs sociaux",
+    "L'équipe pluridisciplinaire",
+    "Le conseil départemental",
+    "Les personnes accompagnées",
+    "Le centre communal d'action sociale",
+    "L'atelier",
+    "La commission éthique",
+    "Les bénévoles de l'association",
+    "Les éducateurs spécialisés",
+    "Les assistantes de service social",
+    "La caisse d'allocations familiales",
+    "Le collège des personnes accompagnées",
+    "Les acteurs de la formation",
+    "Les partenaires sociaux",
+    "La mission locale",
+    "Les conseillères en économie sociale et familiale",
+    "L'institut régional du travail social",
+    "Le comité d'habitants",
+    "Les administrations de l'État",
+    "Les étudiants en travail social",
+    "La maison départementale des solidarités",
+    "Les intervenants du service d'aide à domicile",
+    "L'union régionale des associations",
+    "Les médiateurs numériques",
+)
+VERBS = (
+    "soulignent",
+    "rappellent",
+    "proposent",
+    "constatent",
+    "s'interrogent sur",
+    "préconisent",
+    "observent",
+    "défendent",
+    "analysent",
+    "mettent en avant",
+    "regrettent",
+    "insistent sur",
+    "décrivent",
+    "questionnent",
+    "documentent",
+    "ont évalué",
+    "ont expérimenté",
+)
+OBJECTS = (
+    "l'importance de l'accompagnement global",
+    "la hausse du non-recours aux droits",
+    "la dématérialisation des démarches administratives",
+    "l'évaluation des pratiques professionnelles",
+    "la participation des personnes accompagnées",
+    "l'accès au logement d'abord",
+    "l'insertion professionnelle des jeunes",
+    "la protection de l'enfance",
+    "la fracture numérique",
+    "le secret professionnel partagé",
+    "la démarche d'aller-vers",
+    "la coordination des acteurs du territoire",
+    "le développement social local",
+    "la désinstitutionnalisation des établissements",
+    "l'hébergement d'urgence",
+    "l'accueil inconditionnel",
+    "la médiation numérique",
+    "l'éthique de la relation d'aide",
+    "la prévention spécialisée",
+    "l'autonomie des personnes âgées",
+    "le pouvoir d'agir des habitants",
+    "la formation continue des intervenants",
+    "les politiques territoriales de jeunesse",
+    "l'aide sociale à l'enfance",
+    "le revenu de solidarité active",
+    "la santé mentale des jeunes majeurs",
+    "l'inclusion des personnes en situation de handicap",
+    "la lutte contre les exclusions",
+    "la domiciliation administrative",
+    "l'accès aux soins des personnes sans domicile",
+    "la précarité énergétique",
+    "les violences intrafamiliales",
+    "la reconnaissance des savoirs expérientiels",
+    "l'épuisement professionnel des équipes",
+    "la déontologie des écrits professionnels",
+    "le partage d'informations entre services",
+    "la territorialisation des politiques sociales",
+    "l'éducation populaire",
+    "la parentalité",
+    "l'illectronisme",
+)
+COMPLEMENTS = (
+    "dans les quartiers prioritaires",
+    "en milieu rural",
+    "à l'échelle du département",
+    "auprès des familles monoparentales",
+    "depuis la crise sanitaire",
+    "sur l'ensemble du territoire",
+    "avec les partenaires institutionnels",
+    "pour les jeunes majeurs sortant de l'aide sociale à l'enfance",
+    "malgré le manque de moyens",
+    "au sein des établissements",
+    "lors des permanences d'accueil",
+    "en lien avec les maisons France services",
+    "dans les centres sociaux",
+    "auprès des personnes âgées isolées",
+    "pour les demandeurs d'asile",
+    "dans le cadre du contrat local de santé",
+    "avec l'appui des bénévoles",
+    "au plus près des habitants",
+)
+INFINITIVES = (
+    "renforcer",
+    "simplifier",
+    "garantir",
+    "développer",
+    "soutenir",
+    "évaluer",
+    "reconnaître",
+    "financer durablement",
+    "mutualiser",
+    "généraliser",
+    "mieux articuler",
+    "former les professionnels à",
+    "associer les personnes concernées à",
+)
+QUOTES = (
+    "On m'a aidée à remplir le dossier, seule je n'y serais pas arrivée",
+    "Je ne savais pas que j'avais droit à cette aide",
+    "Le numérique, c'est bien, mais il faut quelqu'un au guichet",
+    "Ici, on m'écoute vraiment et on ne me juge pas",
+    "J'ai attendu huit mois avant d'avoir un rendez-vous",
+    "Quand on est à la rue, on n'a pas de quoi recharger son téléphone",
+    "Ce qui m'a aidé, c'est qu'on me fasse confiance",
+    "Les formulaires changent tout le temps, on s'y perd",
+    "À dix-huit ans, du jour au lendemain, plus rien",
+    "On nous demande notre avis, mais on ne sait jamais ce qu'il devient",
+)
+PLACES = (
+    "Toulon",
+    "La Seyne-sur-Mer",
+    "Hyères",
+    "Fréjus",
+    "Draguignan",
+    "Brignoles",
+    "Marseille",
+    "Aix-en-Provence",
+    "Arles",
+    "Martigues",
+    "Aubagne",
+    "Nice",
+    "Cannes",
+    "Antibes",
+    "Grasse",
+    "Menton",
+    "Avignon",
+    "Carpentras",
+    "Gap",
+    "Briançon",
+    "Digne-les-Bains",
+    "Manosque",
+    "Sisteron",
+    "Orange",
+    "Cavaillon",
+    "Istres",
+    "Salon-de-Provence",
+    "Vitrolles",
+    "Six-Fours-les-Plages",
+    "Saint-Raphaël",
+    "La Garde",
+    "La Valette-du-Var",
+    "Sanary-sur-Mer",
+    "Le Pontet",
+    "Pertuis",
+)
+FIRST_NAMES = (
+    "Camille",
+    "Nadia",
+    "Jérôme",
+    "Sophie",
+    "Karim",
+    "Élodie",
+    "Mathieu",
+    "Fatou",
+    "Hélène",
+    "Yannick",
+    "Inès",
+    "Thierry",
+    "Maëlle",
+    "François",
+    "Leïla",
+    "Benoît",
+)
+LAST_NAMES = (
+    "Martin",
+    "Benali",
+    "Roux",
+    "Giraud",
+    "Nguyen",
+    "Lefèvre",
+    "Mercier",
+    "Diallo",
+    "Fabre",
+    "Chevalier",
+    "Blanc",
+    "Garnier",
+    "Moreau",
+    "Ferrand",
+)
+TITLE_PATTERNS = (
+    "{type} : {object} {complement}",
+    "{type} sur {object} à {place}",
+    "Préconisations pour {object}",
+    "Témoignage : {object}",
+    "Compte rendu de la rencontre de {place} sur {object}",
+    "Diagnostic territorial : {object} {complement}",
+    "Prise de position sur {object}",
+    "Atelier de {place} : {object} et {object2}",
+)
+DATE_START = datetime.date(2015, 1, 1)
+DATE_DAYS = (datetime.date(2025, 12, 31) - DATE_START).days
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(rng: random.Random) -> str:
+    kind = rng.random()
+    obj = rng.choice(OBJECTS)
+    comp = rng.choice(COMPLEMENTS)
+    if kind < 0.40:
+        return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {obj} {comp}."
+    if kind < 0.55:
+        return f"Il s'agit de {rng.choice(INFINITIVES)} {obj} {comp}."
+    if kind < 0.65:
+        return f"Préconisation : {rng.choice(INFINITIVES)} {obj}, en particulier {comp}."
+    if kind < 0.75:
+        subject = rng.choice(SUBJECTS)
+        return f"Selon {subject[0].lower()}{subject[1:]}, {obj} reste une priorité {comp}."
+    if kind < 0.83:
+        place = rng.choice(PLACES)
+        return f"« {rng.choice(QUOTES)} », témoigne une personne accompagnée à {place}."
+    if kind < 0.91:
+        year = rng.randint(2015, 2025)
+        share = rng.randint(8, 62)
+        return (
+            f"En {year}, {share} % des ménages rencontrés à {rng.choice(PLACES)} évoquaient {obj}."
+        )
+    return (
+        f"L'évaluation menée {comp} montre que {obj} et {rng.choice(OBJECTS)} "
+        "sont étroitement liés."
+    )
+
+
+def _text(rng: random.Random, words: int) -> str:
+    paragraphs, sentences, count = [], [], 0
+    while count < words:
+        sentence = _sentence(rng)
+        sentences.append(sentence)
+        count += len(sentence.split())
+        if len(sentences) >= rng.randint(3, 6):
+            paragraphs.append(" ".join(sentences))
+            sentences = []
+    if sentences:
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs)
+
+
+def _acl(rng: random.Random) -> tuple[tuple[str, ...], int | None]:
+    """~50% public, ~25% members, ~20% one college, ~5% members and one college."""
+    draw = rng.random()
+    if draw < 0.50:
+        return ("public",), None
+    if draw < 0.75:
+        return (MEMBERS_TOKEN,), None
+    college = rng.randrange(len(COLLEGES))
+    if draw < 0.95:
+        return (COLLEGE_TOKENS[college],), college
+    return (MEMBERS_TOKEN, COLLEGE_TOKENS[college]), college
+
+
+def generate(count: int, seed: int):
+    """``count`` documents; the first n of ``generate(N)`` are ``generate(n)`` for n <= N."""
+    from search.contract import SearchDocument
+
+    rng = random.Random(seed)
+    documents = []
+    for number in range(count):
+        acl, college = _acl(rng)
+        colleges = set(rng.sample(range(len(COLLEGES)), rng.randint(1, 3)))
+        if college is not None:
+            colleges.add(college)
+        type_slug, type_label = rng.choice(TYPES)
+        obj, obj2 = rng.sample(OBJECTS, 2)
+        title = _cap(
+            rng.choice(TITLE_PATTERNS).format(
+                type=type_label,
+                object=obj,
+                object2=obj2,
+                complement=rng.choice(COMPLEMENTS),
+                place=rng.choice(PLACES),
+            )
+        )
+        theme = rng.choice(THEMES)
+        date = DATE_START + datetime.timedelta(days=rng.randrange(DATE_DAYS + 1))
+        attachments = _text(rng, rng.randint(100, 300)) if rng.random() < 0.10 else ""
+        documents.append(
+            SearchDocument(
+                key=f"page:{100_000 + number}",
+                kind="contribution",
+                title=title,
+                url=f"/dossiers/dossier-{THEMES.index(theme) + 1}/contribution-{number}/",
+                acl=acl,
+                summary=" ".join(_sentence(rng) for _ in range(rng.randint(2, 3))),
+                body=_text(rng, rng.randint(150, 400)),
+                attachments=attachments,
+                theme=theme,
+                colleges=tuple(COLLEGES[i] for i in sorted(colleges)),
+                territory=rng.choice(TERRITORIES),
+                type=type_slug,
+                date=date,
+                authors=tuple(
+                    f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                    for _ in range(rng.randint(1, 2))
+                ),
+            )
+        )
+    return documents
+
+
+# --- Readers and queries ------------------------------------------------------------------
+
+READERS = {
+    "anonyme": frozenset({"public"}),
+    "membre d'un collège": frozenset({"public", MEMBERS_TOKEN, "r:12"}),
+    "coordination": frozenset({"public", MEMBERS_TOKEN, *COLLEGE_TOKENS}),
+}
+
+
+@dataclass(frozen=True)
+class BenchQuery:
+    label: str
+    text: str
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = "relevance"
+
+
+QUERIES = (
+    BenchQuery("un mot fréquent", "accompagnement"),
+    BenchQuery("un mot accentué", "préconisation"),
+    BenchQuery("sans accent, pluriel", "preconisations"),
+    BenchQuery("mot composé", "non-recours"),
+    BenchQuery("un mot", "numérique"),
+    BenchQuery("deux mots sans accent", "fracture numerique"),
+    BenchQuery("élision et mot vide", "protection de l'enfance"),
+    BenchQuery("élision", "logement d'abord"),
+    BenchQuery("quatre mots", "participation des personnes accompagnées"),
+    BenchQuery("deux mots", "travailleurs sociaux"),
+    BenchQuery("un mot accentué", "évaluation"),
+    BenchQuery("faute de frappe", "evaluasion"),
+    BenchQuery("deux mots", "jeunesse insertion"),
+    BenchQuery("nom de lieu", "Draguignan"),
+    BenchQuery("deux mots", "santé mentale"),
+    BenchQuery("aucun résultat", "xylophone quantique"),
+    BenchQuery(
+        "filtre thème",
+        "territoire",
+        filters={"theme": "Territorialisation de l'action sociale"},
+    ),
+    BenchQuery("filtre collège", "médiation", filters={"college": "personnes-accompagnees"}),
+    BenchQuery("tri par date", "accueil inconditionnel", sort="date"),
+    BenchQuery("trois mots", "déontologie secret professionnel"),
+)
+
+
+# --- Measures -----------------------------------------------------------------------------
+
+
+class BenchTimeout(Exception):
+    pass
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def time_limit(seconds: int, what: str):
+    def expired(signum, frame):
+        raise BenchTimeout(f"{what} : plus de {seconds} s")
+
+    signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+
+
+def rebuild(store, documents, label: str) -> float:
+    total = len(documents)
+    step = max(total // 10, 1)
+    marks = {"next": step}
+
+    def progress(done: int, total: int) -> None:
+        if done >= marks["next"] or done == total:
+            print(f"    {label} : {done:>7} / {total}", flush=True)
+            while marks["next"] <= done:
+                marks["next"] += step
+
+    started = time.perf_counter()
+    written = store.rebuild(iter(documents), total, progress)
+    elapsed = time.perf_counter() - started
+    if written != total:
+        raise RuntimeError(f"rebuild a écrit {written} documents sur {total}")
+    return elapsed
+
+
+def measure(store, documents, rounds: int) -> dict:
+    """Latencies and counts of every query for every reader (one warm-up round first)."""
+    from search.contract import SearchQuery, acl_admits
+
+    readers = {}
+    for reader, tokens in READERS.items():
+        expected = sum(1 for d in documents if acl_admits(d.acl, tokens))
+        visible = store.search(SearchQuery(text="", reader_tokens=tokens, per_page=1)).count
+        readers[reader] = {
+            "visible": visible,
+            "expected_visible": expected,
+            "samples": [],
+            "per_query": {i: [] for i in range(len(QUERIES))},
+            "counts": {},
+        }
+    for round_number in range(rounds + 1):  # round 0: warm-up, not measured
+        for reader, tokens in READERS.items():
+            entry = readers[reader]
+            for i, bench_query in enumerate(QUERIES):
+                query = SearchQuery(
+                    text=bench_query.text,
+                    reader_tokens=tokens,
+                    filters=dict(bench_query.filters),
+                    sort=bench_query.sort,
+                )
+                started = time.perf_counter()
+                result = store.search(query)
+                elapsed = time.perf_counter() - started
+                if round_number:
+                    entry["samples"].append(elapsed)
+                    entry["per_query"][i].append(elapsed)
+                entry["counts"][i] = result.count
+    summary = {}
+    for reader, entry in readers.items():
+        samples = entry["samples"]
+        summary[reader] = {
+            "visible": entry["visible"],
+            "expected_visible": entry["expected_visible"],
+            "p50": percentile(samples, 50),
+            "p95": percentile(samples, 95),
+            "p99": percentile(samples, 99),
+            "max": max(samples),
+            "queries": [
+                {
+                    "text": QUERIES[i].text,
+                    "count": entry["counts"][i],
+                    "p50": percentile(entry["per_query"][i], 50),
+                }
+                for i in range(len(QUERIES))
+            ],
+        }
+    return summary
+
+
+def check_counts(summary: dict) -> list[str]:
+    """A reader with more tokens never finds fewer documents; visible counts as generated."""
+    problems = []
+    names = list(READERS)
+    for reader in names:
+        entry = summary[reader]
+        if entry["visible"] != entry["expected_visible"]:
+            problems.append(
+                f"{reader} : {entry['visible']} documents visibles, "
+                f"{entry['expected_visible']} attendus"
+            )
+    for i, bench_query in enumerate(QUERIES):
+        counts = [summary[reader]["queries"][i]["count"] for reader in names]
+        if not counts[0] <= counts[1] <= counts[2]:
+            problems.append(f"« {bench_query.text} » : {counts} n'est pas croissant")
+    return problems
+
+
+def print_counts(summary: dict) -> None:
+    names = list(READERS)
+    header = " | ".join(f"{name} (n, p50 ms)" for name in names)
+    print(f"    requête | {header}")
+    for i, bench_query in enumerate(QUERIES):
+        cells = " | ".join(
+            f"{summary[r]['queries'][i]['count']}, {ms(summary[r]['queries'][i]['p50'])}"
+            for r in names
+        )
+        extra = ""
+        if bench_query.filters:
+            extra += f" {bench_query.filters}"
+        if bench_query.sort != "relevance":
+            extra += f" (tri : {bench_query.sort})"
+        print(f"    « {bench_query.text} »{extra} | {cells}")
+
+
+# --- Stores and machine -------------------------------------------------------------------
+
+
+def database_engine() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0].split()[0]
+        return f"PostgreSQL {version}"
+    return connection.vendor
+
+
+def analyze_postgresql() -> float | None:
+    """ANALYZE the search tables on PostgreSQL (what autovacuum does soon after a rebuild)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    from search.models import (
+        FULLTEXT_TABLE,
+        IndexedCollege,
+        IndexedDocument,
+        IndexedToken,
+        IndexedWord,
+    )
+
+    tables = [FULLTEXT_TABLE] + [
+        m._meta.db_table for m in (IndexedDocument, IndexedToken, IndexedCollege, IndexedWord)
+    ]
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return time.perf_counter() - started
+
+
+def machine() -> dict:
+    info = {
+        "nproc": os.cpu_count(),
+        "processeurs utilisables": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "système": f"{platform.system()} {platform.release()}",
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                info["mémoire"] = f"{int(line.split()[1]) / 1024 / 1024:.1f} Gio"
+                break
+    except OSError:
+        pass
+    try:
+        info["charge au départ"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        pass
+    import django
+
+    info["django"] = django.get_version()
+    return info
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+class ElasticsearchNode:
+    """The node at ``url``, or a dev node started for the run (and stopped by its PID)."""
+
+    def __init__(self, url: str | None, heap: str | None):
+        self.url = (url or "").rstrip("/")
+        self.heap = heap
+        self.node = None
+        self.workdir: Path | None = None
+
+    def start(self) -> str:
+        if self.url:
+            return self.url
+        sys.path.insert(0, str(ROOT))
+        from tests.search.es_fixture import DevNode  # needs pytest (make install-test)
+
+        if self.heap:
+            os.environ["ES_JAVA_OPTS"] = f"-Xms{self.heap} -Xmx{self.heap}"
+        self.workdir = Path(tempfile.mkdtemp(prefix="search-bench-es-"))
+        self.node = DevNode(self.workdir)
+        print(f"Démarrage d'un nœud Elasticsearch de développement sur {self.node.url}…")
+        started = time.perf_counter()
+        self.node.start()
+        print(
+            f"  prêt en {time.perf_counter() - started:.0f} s (PID {self.node.process.pid}, "
+            f"ES_JAVA_OPTS={os.environ.get('ES_JAVA_OPTS', '-Xms512m -Xmx1g')})"
+        )
+        return self.node.url
+
+    def stop(self) -> None:
+        if self.node is not None:
+            pid = self.node.process.pid if self.node.process else None
+            self.node.stop()
+            print(f"Nœud Elasticsearch arrêté (PID {pid}).")
+            self.node = None
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+
+def delete_indices(store) -> None:
+    found = store.client.options(ignore_status=404).indices.get(
+        index=f"{store.alias}-v*", expand_wildcards="open,closed"
+    )
+    if found.meta.status == 200 and found.body:
+        # Names, not a wildcard: Elasticsearch 8 refuses wildcard deletes by default.
+        store.client.indices.delete(index=",".join(sorted(found.body)))
+        print(f"Index supprimés : {', '.join(sorted(found.body))}")
+
+
+# --- Main ---------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument(
+        "--stores", nargs="+", choices=["database", "elasticsearch"], default=["database"]
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="tours mesurés (après 1 tour)")
+    parser.add_argument("--seed", type=int, default=20250)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        help=f"base du store database (défaut : BENCH_DATABASE_URL ou {DEFAULT_DATABASE_URL})",
+    )
+    parser.add_argument("--allow-any-database", action="store_true")
+    parser.add_argument("--es-url", default="", help="nœud existant (sinon un nœud de dev)")
+    parser.add_argument("--es-heap", default=None, help="tas du nœud démarré, ex. 1g")
+    parser.add_argument("--es-timeout", type=float, default=120, help="délai des requêtes ES (s)")
+    parser.add_argument(
+        "--time-limit",
+        type=int,
+        default=900,
+        help="secondes au plus par store et par taille (rebuild + requêtes)",
+    )
+    parser.add_argument("--json", type=Path, help="écrire aussi les résultats dans ce fichier")
+    return parser.parse_args(argv)
+
+
+def check_database_url(url: str, allow_any: bool) -> None:
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    name = str(config.get("NAME") or "")
+    if config["ENGINE"].endswith("sqlite3"):
+        if Path(name).resolve() == (ROOT / "var" / "db.sqlite3").resolve():
+            sys.exit("Refusé : le benchmark vide les tables de recherche de var/db.sqlite3.")
+    elif "bench" not in name and not allow_any:
+        sys.exit(
+            f"Refusé : la base « {name} » n'a pas « bench » dans son nom et le benchmark vide "
+            "ses tables de recherche (--allow-any-database pour passer outre)."
+        )
+
+
+def setup_django(args) -> Path:
+    check_database_url(args.database_url, args.allow_any_database)
+    if os.environ.get("DATABASE_URL") and os.environ["DATABASE_URL"] != args.database_url:
+        print("Note : DATABASE_URL est ignoré ; la base du benchmark : --database-url.")
+    data_dir = Path(tempfile.mkdtemp(prefix="search-bench-data-"))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "cms.settings",
+            "DATABASE_URL": args.database_url,
+            "DATA_DIR": str(data_dir),  # secret key, static root: nothing in var/
+            "DEBUG": "0",  # DEBUG=1 would keep every SQL query in memory
+            "ELASTICSEARCH_URL": "",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return data_dir
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    # SIGTERM (timeout, kill) unwinds like Ctrl-C, so the node and the indices go.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    data_dir = setup_django(args)
+    sizes = sorted(set(args.sizes))
+    results = []
+    node = None
+    es_store = None
+    try:
+        info = machine()
+        print("Benchmark des stores de recherche : des SearchDocument générés directement dans")
+        print("les stores (pas de pages Wagtail) ; mesure les stores, pas le site.")
+        for key, value in info.items():
+            print(f"  {key} : {value}")
+
+        stores = []
+        if "database" in args.stores:
+            from django.core.management import call_command
+
+            from search.stores.database import DatabaseStore
+
+            print(f"Migration de la base du benchmark ({args.database_url})…")
+            call_command("migrate", interactive=False, verbosity=0)
+            engine = database_engine()
+            info["base de données"] = engine
+            stores.append((f"database ({engine})", DatabaseStore()))
+        if "elasticsearch" in args.stores:
+            from search.stores.elasticsearch import ElasticsearchStore
+
+            node = ElasticsearchNode(args.es_url, args.es_heap)
+            url = node.start()
+            es_store = ElasticsearchStore(
+                url, index_prefix=f"bench-{uuid.uuid4().hex[:8]}", timeout=args.es_timeout
+            )
+            version = es_store.client.info()["version"]["number"]
+            info["elasticsearch"] = f"{version} ({url}, index {es_store.alias}-v*)"
+            if not args.es_url:
+                info["options JVM"] = os.environ.get("ES_JAVA_OPTS", "-Xms512m -Xmx1g")
+            stores.append((f"elasticsearch {version}", es_store))
+
+        print(f"Génération de {max(sizes)} documents (graine {args.seed})…", flush=True)
+        started = time.perf_counter()
+        corpus = generate(max(sizes), args.seed)
+        words = sum(len(d.body.split()) for d in corpus) / len(corpus)
+        print(
+            f"  {len(corpus)} documents en {time.perf_counter() - started:.1f} s, "
+            f"corps de {words:.0f} mots en moyenne"
+        )
+
+        for size in sizes:
+            documents = corpus[:size]
+            for label, store in stores:
+                row = {"store": label, "size": size, "load_before": load_average()}
+                results.append(row)
+                print(f"\n== {label}, {size} documents ==", flush=True)
+                time_limit(args.time_limit, f"{label}, {size} documents")
+                try:
+                    elapsed = rebuild(store, documents, "rebuild")
+                    row["rebuild_seconds"] = elapsed
+                    row["rebuild_rate"] = size / elapsed
+                    print(f"  rebuild : {elapsed:.1f} s, {size / elapsed:.0f} docs/s")
+                    analyzed = analyze_postgresql()
+                    if analyzed is not None:
+                        print(f"  ANALYZE (non compté dans le rebuild) : {analyzed:.1f} s")
+                    started = time.perf_counter()
+                    summary = measure(store, documents, args.rounds)
+                    row["queries_seconds"] = time.perf_counter() - started
+                    row["readers"] = summary
+                except BenchTimeout as error:
+                    row["error"] = f"interrompu ({error})"
+                    print(f"  INTERROMPU : {error}")
+                    continue
+                except Exception as error:  # noqa: BLE001 - recorded, the next run goes on
+                    row["error"] = f"échec ({type(error).__name__}: {error})"
+                    print(f"  ÉCHEC : {type(error).__name__}: {error}")
+                    continue
+                finally:
+                    signal.alarm(0)
+                row["load_after"] = load_average()
+                print(
+                    f"  {len(QUERIES)} requêtes × {len(READERS)} lecteurs × {args.rounds} tours "
+                    f"(+1 tour de chauffe) en {row['queries_seconds']:.0f} s"
+                )
+                for reader, entry in summary.items():
+                    print(
+                        f"  {reader:<20} p50 {ms(entry['p50']):>7} ms  p95 {ms(entry['p95']):>7} ms"
+                        f"  p99 {ms(entry['p99']):>7} ms  ({entry['visible']} documents visibles)"
+                    )
+                print_counts(summary)
+                problems = check_counts(summary)
+                row["problems"] = problems
+                for problem in problems:
+                    print(f"  ANOMALIE : {problem}")
+                if not problems:
+                    print(
+                        "  Comptes cohérents : anonyme ≤ membre ≤ coordination, "
+                        "documents visibles = attendus."
+                    )
+    finally:
+        signal.alarm(0)
+        if es_store is not None:
+            try:
+                delete_indices(es_store)
+            except Exception as error:  # noqa: BLE001 - report, then stop the node anyway
+                print(f"Suppression des index {es_store.alias}-v* impossible : {error}")
+            es_store.client.close()
+        if node is not None:
+            node.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    print("\n## Résultats\n")
+    print(table(results))
+    print()
+    for key, value in info.items():
+        print(f"- {key} : {value}")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": info, "results": results}, indent=2, ensure_ascii=False)
+        )
+        print(f"\nRésultats écrits dans {args.json}")
+    return 1 if any(r.get("problems") or r.get("error") for r in results) else 0
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| store | documents | rebuild (docs/s) | lecteur | p50 (ms) | p95 (ms) | p99 (ms) |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for row in results:
+        rate = f"{row['rebuild_rate']:.0f}" if "rebuild_rate" in row else "—"
+        if "readers" not in row:
+            lines.append(
+                f"| {row['store']} | {row['size']} | {rate} | {row.get('error', '—')} | — | — | — |"
+            )
+            continue
+        for reader, entry in row["readers"].items():
+            lines.append(
+                f"| {row['store']} | {row['size']} | {rate} | {reader} | {ms(entry['p50'])} "
+                f"| {ms(entry['p95'])} | {ms(entry['p99'])} |"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
