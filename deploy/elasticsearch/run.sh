@@ -16,9 +16,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TARGET="$HERE/target"
 PORT="${ES_PORT:-9200}"
 DATA_DIR="${ES_DATA_DIR:-$TARGET/data}"
-HOME_DIR="$TARGET/es-home"
-PID_FILE="$TARGET/es.pid"
-LOG_FILE="$TARGET/es.log"
+# One home, PID file and log per port, so that several nodes (CI's and a test's own) can run.
+HOME_DIR="$TARGET/es-home-$PORT"
+PID_FILE="$TARGET/es-$PORT.pid"
+LOG_FILE="$TARGET/es-$PORT.log"
 STAMP="$TARGET/.built"
 URL="http://127.0.0.1:$PORT"
 START_TIMEOUT="${ES_START_TIMEOUT:-120}"
@@ -140,7 +141,7 @@ cmd_status() {
 }
 
 cmd_run() {
-  [ -z "$(running_pid)" ] || die "un nœud tourne déjà en arrière-plan (run.sh stop d'abord)"
+  [ -z "$(running_pid)" ] || die "un nœud tourne déjà en arrière-plan sur le port $PORT (run.sh stop d'abord)"
   cmd_build
   launch_args
   exec "${ARGS[@]}"
