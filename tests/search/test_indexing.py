@@ -253,8 +253,13 @@ def test_copied_live_page_is_indexed(site, committing):
 
 
 @pytest.fixture
-def worker_queue(settings):
+def worker_queue(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes connections whose autocommit differs from the settings; inside the
+    # test's transaction that would close the test's own connection on PostgreSQL.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
 
 def test_with_a_worker_additions_wait_for_it_but_narrowing_does_not(site, committing, worker_queue):
