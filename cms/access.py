@@ -34,12 +34,6 @@ def _cache_for(user) -> _AccessCache:
     return cache
 
 
-def forget_cached_access(user) -> None:
-    """Drop what was computed for this user object (after their groups changed)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def restriction_admits(
     user, restriction: BaseViewRestriction, group_ids: frozenset[int] | None = None
 ) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
 from wagtail.models import Page
 
 from search.contract import SearchDocument, SearchStore, StoreUnavailable
@@ -119,8 +118,3 @@ def retry_pending() -> tuple[int, int]:
         operation.delete()
         done += 1
     return done, PendingOperation.objects.count()
-
-
-def after_commit(function, *args) -> None:
-    """Run once the surrounding transaction commits (immediately outside one)."""
-    transaction.on_commit(lambda: function(*args))
