@@ -41,8 +41,8 @@ class Command(BaseCommand):
 
     def rebuild(self) -> None:
         total_pages = count_pages()
+        documents = list(all_documents())  # built once (files extracted once) for every store
         for store in stores():
-            documents = list(all_documents())
             bar = ProgressBar(sys.stdout, store.name)
             started = time.monotonic()
             try:
