@@ -22,7 +22,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+# axe-core, injected into pages by the accessibility checks of the browser tests.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-test: $(VENV)/.installed-test node_modules/axe-core/axe.min.js
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput

@@ -35,6 +35,7 @@ from cms.models import (
     HomePage,
     MemberDirectoryPage,
     ReglementPage,
+    StandardPage,
 )
 from cms.visibility import Visibility, set_visibility
 from members.models import College, CollegeMembership, Member, Organisation, Territory
@@ -228,6 +229,7 @@ class ContentLoader:
         "event_index": EventIndexPage,
         "event": EventPage,
         "directory": MemberDirectoryPage,
+        "standard": StandardPage,
     }
     TOP_LEVEL_KEYS = {"home", "colleges", "territories", "organisations", "users", "pages"}
 
@@ -554,6 +556,7 @@ class ContentLoader:
             "registration_deadline",
         },  # fmt: skip
         "directory": {"intro"},
+        "standard": {"intro", "body", "footer_role"},
     }
 
     def _load_pages(self, entries: Any, parent: Page, path: str) -> None:
@@ -751,6 +754,35 @@ class ContentLoader:
         return {"intro": text_to_html(_text(entry, "intro", path))}, {}
 
     _fields_event_index = _fields_dossier_index
+
+    def _fields_standard(self, entry, path, page_path):
+        footer_role = _choice(
+            entry, "footer_role", path, [""] + StandardPage.FooterRole.values, ""
+        )
+        if footer_role:
+            taken = StandardPage.objects.filter(footer_role=footer_role).exclude(
+                url_path=page_path
+            )
+            if taken.exists():
+                raise ContentError(
+                    f"{path}.footer_role", f"une autre page a déjà le rôle « {footer_role} »"
+                )
+        return {
+            "intro": text_to_html(_text(entry, "intro", path)),
+            "body": self._stream(page_path, "body", self._text_blocks(entry, "body", path)),
+            "footer_role": footer_role,
+        }, {}
+
+    @staticmethod
+    def _text_blocks(entry: dict, key: str, path: str) -> list[tuple[str, Any]]:
+        """Paragraphs of a text; a paragraph starting with "## " is a heading."""
+        blocks: list[tuple[str, Any]] = []
+        for paragraph in text_paragraphs(_text(entry, key, path)):
+            if paragraph.startswith("## "):
+                blocks.append(("heading", {"text": paragraph[3:].strip(), "level": "h2"}))
+            else:
+                blocks.append(("paragraph", text_to_html(paragraph)))
+        return blocks
     _fields_directory = _fields_dossier_index
 
     def _fields_dossier(self, entry, path, page_path):
@@ -769,12 +801,7 @@ class ContentLoader:
         date = _date(entry, "date", path)
         if date is None:
             raise ContentError(f"{path}.date", "valeur obligatoire")
-        blocks: list[tuple[str, Any]] = []
-        for paragraph in text_paragraphs(_text(entry, "body", path)):
-            if paragraph.startswith("## "):
-                blocks.append(("heading", {"text": paragraph[3:].strip(), "level": "h2"}))
-            else:
-                blocks.append(("paragraph", text_to_html(paragraph)))
+        blocks = self._text_blocks(entry, "body", path)
         for index, testimony in enumerate(_list(entry, "testimonies", path)):
             testimony_path = f"{path}.testimonies[{index}]"
             _check_keys(testimony, testimony_path, {"text", "author"}, required=("text",))

@@ -45,6 +45,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "cms",
+    "cms.editorial",
+    "cms.meetings",
+    "cms.notifications",
+    "cms.reglement",
     "members",
     "search",
     "wagtail_modeladmin",

@@ -10,6 +10,7 @@ from cms.models.dossiers import (
 from cms.models.events import EventIndexPage, EventPage
 from cms.models.home import HomePage
 from cms.models.reglement import ReglementPage
+from cms.models.standard import StandardPage
 
 __all__ = [
     "ContributionAttachment",
@@ -23,4 +24,5 @@ __all__ = [
     "HomePage",
     "MemberDirectoryPage",
     "ReglementPage",
+    "StandardPage",
 ]

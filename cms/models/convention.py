@@ -56,6 +56,7 @@ class ConventionPage(IntranetPage):
         "cms.DossierIndexPage",
         "cms.EventIndexPage",
         "cms.MemberDirectoryPage",
+        "cms.StandardPage",
     ]
 
     class Meta:

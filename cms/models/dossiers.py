@@ -186,6 +186,18 @@ class ContributionPage(IntranetPage):
         verbose_name=_("auteurs et autrices"),
     )
     tags = ClusterTaggableManager(through=ContributionTag, blank=True, verbose_name=_("mots-clés"))
+    meeting = models.ForeignKey(
+        "cms.EventPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        verbose_name=_("rencontre"),
+        help_text=_(
+            "Pour un compte rendu ou une synthèse : la rencontre dont il est issu. "
+            "La contribution est alors liée depuis la page de la rencontre."
+        ),
+    )
 
     content_panels = IntranetPage.content_panels + [
         MultiFieldPanel(
@@ -194,6 +206,7 @@ class ContributionPage(IntranetPage):
                 FieldPanel("date"),
                 FieldPanel("colleges"),
                 FieldPanel("authors"),
+                FieldPanel("meeting"),
             ],
             heading=_("Origine"),
         ),

@@ -17,7 +17,7 @@ class HomePage(IntranetPage):
 
     content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ConventionPage"]
+    subpage_types = ["cms.ConventionPage", "cms.StandardPage"]
 
     class Meta:
         verbose_name = _("page d'accueil")

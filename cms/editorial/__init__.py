@@ -1,0 +1,1 @@
+"""Per-college review workflow and contributions proposed from the site."""

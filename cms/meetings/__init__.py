@@ -1,0 +1,1 @@
+"""Registrations to meetings, waiting lists, calendars and attendee lists."""

@@ -1,0 +1,1 @@
+"""Followed dossiers, emails and digests, unsubscribe links and private feeds."""

@@ -1,0 +1,1 @@
+"""Adopted versions of the règlement, their diff and the colleges' approvals."""
