@@ -8,3 +8,6 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         from cms import signals  # noqa: F401
+        from cms.cache import connect_purge_signals
+
+        connect_purge_signals()

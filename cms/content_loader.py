@@ -530,7 +530,7 @@ class ContentLoader:
     COMMON_PAGE_KEYS = {"type", "slug", "title", "visibility", "live", "children"}
     PAGE_KEYS = {
         "convention": {"territory", "preamble", "objectives", "perimeter"},
-        "reglement": {"version", "adopted_on", "approved_by", "intro", "articles"},
+        "reglement": {"version", "adopted_on", "approved_by", "intro", "articles", "versions"},
         "dossier_index": {"intro"},
         "dossier": {"theme", "status", "coordinators", "intro"},
         "contribution": {
@@ -611,6 +611,10 @@ class ContentLoader:
             page = self._create_page(parent, model, slug, title, fields, relations, live)
         if set_visibility(page, visibility):
             self.report["visibilité(s) de page modifiée(s)"] += 1
+        # What a page type keeps beside the page itself (e.g. the règlement's versions).
+        after = getattr(self, f"_after_{page_type}", None)
+        if after is not None:
+            after(page, entry, path, f"{parent.url_path}{slug}/")
         self._load_pages(entry.get("children", []), page, f"{path}.children")
         return slug
 
@@ -729,26 +733,104 @@ class ContentLoader:
             "perimeter": text_to_html(_text(entry, "perimeter", path)),
         }, {}
 
-    def _fields_reglement(self, entry, path, page_path):
-        articles = []
+    ARTICLE_KEYS = {"key", "title", "body"}
+    VERSION_KEYS = {"version", "adopted_on", "approved_by", "intro", "articles"}
+
+    def _articles(self, entry, path, page_path) -> list[dict]:
+        """``[{"id", "title", "body"}]``: an article's ``key`` gives it the same block id in
+        every version, so the comparison of versions follows it through renames."""
+        articles, keys = [], {}
         for index, article in enumerate(_list(entry, "articles", path)):
             article_path = f"{path}.articles[{index}]"
-            _check_keys(article, article_path, {"title", "body"}, required=("title",))
-            articles.append(
-                (
-                    "article",
-                    {
-                        "title": _text(article, "title", article_path, max_length=200),
-                        "body": text_to_html(_text(article, "body", article_path)),
-                    },
+            _check_keys(article, article_path, self.ARTICLE_KEYS, required=("title",))
+            key = _slug(article, "key", article_path) if "key" in article else ""
+            if key in keys:
+                raise ContentError(
+                    f"{article_path}.key", f"« {key} » est déjà utilisé en {keys[key]}"
                 )
+            if key:
+                keys[key] = article_path
+            articles.append(
+                {
+                    "id": str(uuid.uuid5(BLOCK_ID_NAMESPACE, f"{page_path}#articles#{key}"))
+                    if key
+                    else "",
+                    "title": _text(article, "title", article_path, max_length=200),
+                    "body": text_to_html(_text(article, "body", article_path)),
+                }
             )
+        return articles
+
+    def _fields_reglement(self, entry, path, page_path):
+        _list(entry, "versions", path)  # checked here, loaded by _after_reglement
+        articles = self._articles(entry, path, page_path)
+        stream = self._stream(
+            page_path,
+            "articles",
+            [("article", {"title": a["title"], "body": a["body"]}) for a in articles],
+        )
+        for block, article in zip(stream, articles, strict=True):
+            block["id"] = article["id"] or block["id"]
         return {
             "version_label": _text(entry, "version", path, max_length=40),
             "adopted_on": _date(entry, "adopted_on", path),
             "intro": text_to_html(_text(entry, "intro", path)),
-            "articles": self._stream(page_path, "articles", articles),
+            "articles": stream,
         }, {"approved_by": self._refs(College, entry, "approved_by", path)}
+
+    def _after_reglement(self, page, entry, path, page_path) -> None:
+        """Earlier adopted versions, kept as ``ReglementVersion`` rows (matched by label)."""
+        seen: dict[str, str] = {}
+        for index, item in enumerate(_list(entry, "versions", path)):
+            version_path = f"{path}.versions[{index}]"
+            _check_keys(item, version_path, self.VERSION_KEYS, required=("version",))
+            label = _text(item, "version", version_path, max_length=40)
+            if not label:
+                raise ContentError(f"{version_path}.version", "un numéro de version est attendu")
+            if label in seen or label == page.version_label:
+                where = seen.get(label, f"{path}.version")
+                raise ContentError(f"{version_path}.version", f"« {label} » figure déjà en {where}")
+            seen[label] = version_path
+            self._load_version(page, item, label, version_path, page_path)
+
+    def _load_version(self, page, item: dict, label: str, path: str, page_path: str) -> None:
+        from cms.reglement.models import ReglementVersion
+
+        adopted_on = _date(item, "adopted_on", path)
+        colleges = self._refs(College, item, "approved_by", path)
+        version = _upsert(
+            ReglementVersion,
+            {"page": page, "label": label},
+            {
+                "adopted_on": adopted_on,
+                "intro": text_to_html(_text(item, "intro", path)),
+                "articles": self._articles(item, path, page_path),
+            },
+            self.report,
+            "version(s) du règlement",
+        )
+        if self._sync_version_approvals(version, {college.pk for college in colleges}, adopted_on):
+            self.report["approbation(s) de version mise(s) à jour"] += 1
+
+    @staticmethod
+    def _sync_version_approvals(version, wanted: set[int], approved_on) -> bool:
+        """The version's approvals become exactly ``wanted``, dated ``approved_on``."""
+        from cms.reglement.models import VersionApproval
+
+        current = {a.college_id: a for a in VersionApproval.objects.filter(version=version)}
+        stale = [pk for pk in current if pk not in wanted]
+        redated = [a for pk, a in current.items() if pk in wanted and a.approved_on != approved_on]
+        missing = [pk for pk in wanted if pk not in current]
+        if stale:
+            VersionApproval.objects.filter(version=version, college_id__in=stale).delete()
+        for approval in redated:
+            approval.approved_on = approved_on
+            approval.save(update_fields=["approved_on"])
+        VersionApproval.objects.bulk_create(
+            VersionApproval(version=version, college_id=pk, approved_on=approved_on)
+            for pk in missing
+        )
+        return bool(stale or redated or missing)
 
     def _fields_dossier_index(self, entry, path, page_path):
         return {"intro": text_to_html(_text(entry, "intro", path))}, {}

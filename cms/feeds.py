@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
-from wagtail.models import Page
 
 from cms.access import can_view_page, visible_pages
 from cms.models import ContributionPage, DossierPage
+from cms.notifications.tokens import owner_of_feed_token
 
 FEED_SIZE = 30
+FEED_MAX_AGE = 300  # seconds
 
 
 @dataclass
@@ -64,11 +67,48 @@ class ContributionsFeed(Feed):
 
 
 class DossierFeed(ContributionsFeed):
-    """Contributions of one dossier; the dossier itself must be visible to the requester."""
+    """Public contributions of a public dossier, the same for everyone.
+
+    It never looks at the requester (no cookie, no session), so it can be cached and
+    shared; members read restricted contributions through their private feed.
+    """
 
     def get_object(self, request, page_id: int, *args, **kwargs) -> FeedSource:
-        page = Page.objects.live().filter(pk=page_id).specific().first()
-        if not isinstance(page, DossierPage) or not can_view_page(request.user, page):
+        anonymous = AnonymousUser()
+        page = DossierPage.objects.live().filter(pk=page_id).first()
+        if page is None or not can_view_page(anonymous, page):
             raise Http404
-        contributions = page.contributions_for(request.user)
+        contributions = page.contributions_for(anonymous)
         return FeedSource(page.title, page.url, list(contributions[:FEED_SIZE]))
+
+    def __call__(self, request, *args, **kwargs) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+        return response
+
+
+class PrivateFeed(ContributionsFeed):
+    """One member's feed: what *that member* may see, at an address only they know."""
+
+    def get_object(self, request, token: str, *args, **kwargs) -> FeedSource:
+        owner = owner_of_feed_token(token)
+        if owner is None:
+            raise Http404
+        contributions = visible_pages(owner, ContributionPage.objects.live())
+        return FeedSource(
+            "Dernières contributions — flux privé",
+            "/",
+            list(contributions.order_by("-date", "-pk")[:FEED_SIZE]),
+        )
+
+    def subtitle(self, source: FeedSource) -> str:
+        return "Contributions que vous avez le droit de lire, y compris celles réservées."
+
+    def __call__(self, request, *args, **kwargs) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # The address is the secret: keep it out of shared caches, search engines and
+        # the Referer header of the links it contains.
+        patch_cache_control(response, private=True, max_age=FEED_MAX_AGE)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response

@@ -1,5 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +22,38 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé. Contactez la coordination."),
     }
+
+
+class ForgottenPasswordForm(PasswordResetForm):
+    """Asks for the e-mail address of the account whose password is forgotten."""
+
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        max_length=254,
+        help_text=_("L'adresse que vous avez donnée lors de votre adhésion."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Indiquez votre adresse e-mail."),
+            "invalid": _("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr"),
+        },
+    )
+
+    def get_users(self, email: str):
+        """Active accounts with this address, also those whose first password is not chosen yet.
+
+        Django leaves out accounts without a usable password; here such an account belongs
+        to a new member who lost the welcome e-mail, and this link is the way to set it.
+        """
+        email_field = get_user_model().get_email_field_name()
+        users = get_user_model()._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        )
+        return (user for user in users if getattr(user, email_field).lower() == email.lower())
+
+    def save(self, *args, extra_email_context: dict | None = None, **kwargs) -> None:
+        # The link in the e-mail starts with BASE_URL, never with the request's Host header.
+        context = {
+            "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+            **(extra_email_context or {}),
+        }
+        super().save(*args, extra_email_context=context, **kwargs)

@@ -87,7 +87,32 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it needs the user and the messages, and hits still get the headers above.
+    "cms.cache.AnonymousPageCacheMiddleware",
 ]
+
+# Caches. "pages" keeps public pages as anonymous readers get them (cms/cache.py).
+# LocMem is per process: with several server processes, point PAGE_CACHE_BACKEND at a
+# shared cache (e.g. django.core.cache.backends.filebased.FileBasedCache with
+# PAGE_CACHE_LOCATION=/var/cache/convention, or a Redis/Memcached backend) so that a
+# publication purges every process at once.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+PAGE_CACHE_BACKEND = os.environ.get(
+    "PAGE_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": PAGE_CACHE_BACKEND,
+        "LOCATION": os.environ.get("PAGE_CACHE_LOCATION", "pages"),
+        "TIMEOUT": PAGE_CACHE_TIMEOUT,
+    },
+}
+if PAGE_CACHE_BACKEND.endswith(("LocMemCache", "FileBasedCache")):
+    CACHES["pages"]["OPTIONS"] = {
+        "MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "1000"))
+    }
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"

@@ -1,13 +1,42 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api, feeds, media
-from cms.forms import LoginForm
+from cms.forms import ForgottenPasswordForm, LoginForm
+
+# Forgotten password, in Django's four steps (the e-mail is built by ForgottenPasswordForm).
+password_reset_urls = [
+    path(
+        "oublie/",
+        auth_views.PasswordResetView.as_view(
+            form_class=ForgottenPasswordForm,
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(reset_url_token="choisir"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,6 +49,7 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", include(password_reset_urls)),
     path("", include("members.urls")),
     path("", include("search.urls")),
     path("propositions/", include("cms.editorial.urls")),
@@ -29,6 +59,7 @@ urlpatterns = [
     path("api/contributions/", api.contributions, name="api_contributions"),
     path("flux/contributions/", feeds.ContributionsFeed(), name="feed_contributions"),
     path("flux/dossiers/<int:page_id>/", feeds.DossierFeed(), name="feed_dossier"),
+    path("flux/prive/<str:token>/", feeds.PrivateFeed(), name="feed_private"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # Uploaded images are checked against the pages that use them (see cms.media).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),

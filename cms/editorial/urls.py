@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""URLs under /propositions/ (namespace "editorial")."""
+
+from django.urls import path
+
+from cms.editorial import views
 
 app_name = "editorial"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.proposal_list, name="list"),
+    path("nouvelle/<int:page_id>/", views.propose, name="propose"),
+    path("<int:page_id>/retirer/", views.withdraw_proposal, name="withdraw"),
+]

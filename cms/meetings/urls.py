@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cms.meetings import views
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_registrations, name="my_registrations"),
+    path("calendrier.ics", views.all_upcoming_ics, name="upcoming_ics"),
+    path("rencontres/<int:page_id>/calendrier.ics", views.event_ics, name="event_ics"),
+    path("listes/<int:page_id>/calendrier.ics", views.index_ics, name="index_ics"),
+]

@@ -11,6 +11,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
@@ -45,8 +46,12 @@ class PreconisationRow:
     contribution: ContributionPage
 
 
-class DossierPage(IntranetPage):
-    """A thematic dossier: its contributions and the summary of their préconisations."""
+class DossierPage(RoutablePageMixin, IntranetPage):
+    """A thematic dossier: its contributions and the summary of their préconisations.
+
+    Its exports (synthesis PDF, préconisations CSV) are sub-routes, served behind the
+    dossier's view restrictions and built by ``cms.exports.dossiers``.
+    """
 
     class Status(models.TextChoices):
         OUVERT = "ouvert", _("Ouvert aux contributions")
@@ -102,6 +107,23 @@ class DossierPage(IntranetPage):
                     )
         return rows
 
+    def export_url(self, request, name: str) -> str:
+        """Empty for a preview of a dossier not yet in the tree."""
+        url = self.get_url(request)
+        return url + self.reverse_subpage(name) if url else ""
+
+    @path("synthese/pdf/", name="synthesis_pdf")
+    def synthesis_pdf(self, request):
+        from cms.exports.dossiers import synthesis_pdf  # WeasyPrint is slow to import
+
+        return synthesis_pdf(request, self)
+
+    @path("preconisations/csv/", name="preconisations_csv")
+    def preconisations_csv(self, request):
+        from cms.exports.dossiers import preconisations_csv
+
+        return preconisations_csv(request, self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         contributions = list(self.contributions_for(request.user))
@@ -125,6 +147,8 @@ class DossierPage(IntranetPage):
                 ),
                 "contribution_count": len(shown),
                 "preconisations": self.preconisations_of(contributions),
+                "synthesis_pdf_url": self.export_url(request, "synthesis_pdf"),
+                "preconisations_csv_url": self.export_url(request, "preconisations_csv"),
                 "college_choices": list(colleges.values()),
                 "type_choices": ContributionPage.Type.choices,
                 "college_filter": college_filter if college_filter in colleges else "",

@@ -1,7 +1,10 @@
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 
 from cms.blocks import RICH_TEXT_FEATURES
@@ -24,11 +27,16 @@ class EventIndexPage(IntranetPage):
         now = timezone.now()
         context["upcoming_events"] = events.filter(start__gte=now).order_by("start")
         context["past_events"] = events.filter(start__lt=now).order_by("-start")
+        context["ics_url"] = reverse("meetings:index_ics", args=[self.pk])
         return context
 
 
-class EventPage(IntranetPage):
-    """A meeting or workshop of the convention."""
+class EventPage(RoutablePageMixin, IntranetPage):
+    """A meeting or workshop of the convention.
+
+    Registration lives in ``cms.meetings``; its routes are routes of this page so that
+    Wagtail's view restriction on the meeting guards them too.
+    """
 
     start = models.DateTimeField(_("début"))
     end = models.DateTimeField(_("fin"), null=True, blank=True)
@@ -82,3 +90,36 @@ class EventPage(IntranetPage):
     @property
     def is_past(self) -> bool:
         return self.start < timezone.now()
+
+    # Registration (cms.meetings)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.meetings.views import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(self, request))
+        return context
+
+    @path("inscription/", name="register")
+    def register_route(self, request: HttpRequest) -> HttpResponse:
+        from cms.meetings import views
+
+        return views.register(self, request)
+
+    @path("annulation/", name="cancel")
+    def cancel_route(self, request: HttpRequest) -> HttpResponse:
+        from cms.meetings import views
+
+        return views.cancel(self, request)
+
+    @path("participants/", name="attendees")
+    def attendees_route(self, request: HttpRequest) -> HttpResponse:
+        from cms.meetings import views
+
+        return views.attendees(self, request)
+
+    @path("participants/export-csv/", name="attendees_csv")
+    def attendees_csv_route(self, request: HttpRequest) -> HttpResponse:
+        from cms.meetings import views
+
+        return views.attendees_csv_download(self, request)

@@ -1,15 +1,22 @@
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 
 from cms.blocks import RICH_TEXT_FEATURES, ArticleBlock
 from cms.models.base import IntranetPage
 
 
-class ReglementPage(IntranetPage):
-    """The règlement de fonctionnement: numbered articles and the version adopted."""
+class ReglementPage(RoutablePageMixin, IntranetPage):
+    """The règlement de fonctionnement: numbered articles and the version adopted.
+
+    Its sub-routes (versions, comparison, PDF) are served behind the page's own view
+    restrictions; their views live in ``cms.reglement.reader`` and ``cms.exports``.
+    """
 
     version_label = models.CharField(
         _("version"), max_length=40, blank=True, help_text=_("Par exemple « 1.0 » ou « 2024-1 ».")
@@ -47,3 +54,49 @@ class ReglementPage(IntranetPage):
 
     def numbered_articles(self) -> list[tuple[int, object]]:
         return [(number, block.value) for number, block in enumerate(self.articles, start=1)]
+
+    def sub_url(self, request: HttpRequest, name: str, *args) -> str:
+        return self.get_url(request) + self.reverse_subpage(name, args=args)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.get_url(request):  # a preview of a page not yet in the tree has no routes
+            context["versions_url"] = self.sub_url(request, "versions")
+            context["pdf_url"] = self.sub_url(request, "pdf")
+        from cms.reglement.approvals import may_follow_proposals
+
+        context["follows_proposals"] = may_follow_proposals(request.user)
+        return context
+
+    # Sub-routes (imported when used: WeasyPrint is slow to import, and the reglement
+    # app's models must not be imported while this app's are being defined)
+
+    @path("versions/", name="versions")
+    def versions_route(self, request: HttpRequest) -> HttpResponse:
+        from cms.reglement.reader import version_list
+
+        return version_list(self, request)
+
+    @path("versions/comparer/", name="compare")
+    def compare_route(self, request: HttpRequest) -> HttpResponse:
+        from cms.reglement.reader import version_compare
+
+        return version_compare(self, request)
+
+    @path("versions/<int:pk>/", name="version")
+    def version_route(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from cms.reglement.reader import version_detail
+
+        return version_detail(self, request, pk)
+
+    @path("versions/<int:pk>/pdf/", name="version_pdf")
+    def version_pdf_route(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from cms.exports.reglement import reglement_pdf
+
+        return reglement_pdf(request, self, get_object_or_404(self.versions, pk=pk))
+
+    @path("pdf/", name="pdf")
+    def pdf_route(self, request: HttpRequest) -> HttpResponse:
+        from cms.exports.reglement import reglement_pdf
+
+        return reglement_pdf(request, self)

@@ -1,9 +1,20 @@
 from django import template
-from wagtail.models import Page, Site
+from django.http import Http404, HttpRequest
+from wagtail.models import BaseViewRestriction, Page, Site
 
 from cms.access import visible_pages
 
 register = template.Library()
+
+# Computed once per request: the header and the footer ask for them on every page.
+_NAVIGATION_ATTR = "_intranet_navigation"
+_FOOTER_ATTR = "_intranet_footer_links"
+
+
+def _memoised_on_request(request: HttpRequest, attribute: str, compute):
+    if not hasattr(request, attribute):
+        setattr(request, attribute, compute())
+    return getattr(request, attribute)
 
 
 @register.simple_tag(takes_context=True)
@@ -12,11 +23,80 @@ def main_navigation(context) -> list[Page]:
     request = context.get("request")
     if request is None:
         return []
+
+    def conventions() -> list[Page]:
+        site = Site.find_for_request(request)
+        if site is None:
+            return []
+        children = Page.objects.child_of(site.root_page).live().in_menu()
+        return list(visible_pages(request.user, children).order_by("path"))
+
+    return _memoised_on_request(request, _NAVIGATION_ATTR, conventions)
+
+
+@register.simple_tag(takes_context=True)
+def convention_sections(context, page: Page | None) -> dict:
+    """The convention the page belongs to and its sections this reader may see.
+
+    Sections restricted to other colleges are left out, as in every listing.
+    """
+    request = context.get("request")
+    if request is None or not page:
+        return {"convention": None, "sections": []}
+    convention = next(
+        (item for item in main_navigation(context) if page.path.startswith(item.path)), None
+    )
+    if convention is None:
+        return {"convention": None, "sections": []}
+    children = Page.objects.child_of(convention).live().in_menu()
+    sections = list(visible_pages(request.user, children).order_by("path"))
+    return {"convention": convention, "sections": sections}
+
+
+# The order in which the footer lists its pages.
+FOOTER_ROLES = ["mentions_legales", "donnees_personnelles", "accessibilite", "aide"]
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context) -> list[Page]:
+    """Legal and help pages, found by their footer role (one query per request)."""
+    from cms.models import StandardPage
+
+    request = context.get("request")
+    if request is None:
+        return []
+
+    def pages() -> list[Page]:
+        queryset = StandardPage.objects.live().filter(footer_role__in=FOOTER_ROLES)
+        found = list(visible_pages(request.user, queryset))
+        return sorted(found, key=lambda item: FOOTER_ROLES.index(item.footer_role))
+
+    return _memoised_on_request(request, _FOOTER_ATTR, pages)
+
+
+@register.simple_tag(takes_context=True)
+def audience_of_path(context, path: str) -> list[str]:
+    """Who may open the page at this path, for the login form reached from a closed page.
+
+    Empty when the path is not a restricted page of the site.
+    """
+    from cms.visibility import audience_names
+
+    request = context.get("request")
+    if request is None or not path or not path.startswith("/") or path.startswith("//"):
+        return []
     site = Site.find_for_request(request)
     if site is None:
         return []
-    children = Page.objects.child_of(site.root_page).live().in_menu()
-    return list(visible_pages(request.user, children).order_by("path"))
+    components = [part for part in path.split("?")[0].split("/") if part]
+    try:
+        route = site.root_page.specific.route(request, components)
+    except Http404:
+        return []
+    for restriction in route.page.get_view_restrictions():
+        if restriction.restriction_type != BaseViewRestriction.PASSWORD:
+            return audience_names(restriction)
+    return []
 
 
 @register.simple_tag(takes_context=True)
@@ -24,6 +104,16 @@ def site_home(context) -> Page | None:
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     return site.root_page if site else None
+
+
+@register.simple_tag(takes_context=True)
+def visible_child_pages(context, page: Page) -> list[Page]:
+    """Live children of a page that the reader may see, in the tree's order."""
+    request = context.get("request")
+    if request is None:
+        return []
+    children = Page.objects.child_of(page).live()
+    return list(visible_pages(request.user, children).order_by("path"))
 
 
 @register.simple_tag

@@ -1,0 +1,190 @@
+"""The anonymous page cache: public Wagtail pages, as anonymous readers get them.
+
+Most readers of the public dossiers are not logged in, and their pages are the same
+for all of them: such a page is rendered once and served from the ``pages`` cache
+alias until the content changes. Anything personal is never stored: responses for
+logged-in readers, restricted pages, responses that set a cookie or use the CSRF
+token, responses that show or queue messages, anything but a GET.
+
+Invalidation is global and immediate: every change of content (publish, unpublish,
+move, delete, view restriction, or any saved page, member, organisation, image or
+document) bumps a generation number kept in the same cache, and keys carry that
+number, so older entries are never read again and age out on their own.
+
+With several server processes, the ``pages`` alias must be shared by all of them
+(file, database, Memcached or Redis cache; see ``PAGE_CACHE_BACKEND``), otherwise a
+purge only reaches the process that made the change; ``PAGE_CACHE_TIMEOUT`` bounds
+how long another process may serve an older page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+CACHE_ALIAS = "pages"
+GENERATION_KEY = "generation"
+# Header that says whether a response came from the page cache (for tests and operators).
+CACHE_HEADER = "X-Page-Cache"
+# Headers kept with a cached page; the outer middlewares add the others again on a hit.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Last-Modified")
+# Changes in these apps may show on a public page: any saved or deleted row purges.
+CONTENT_APPS = {
+    "cms",
+    "editorial",
+    "meetings",
+    "reglement",
+    "members",
+    "wagtailcore",
+    "wagtailimages",
+    "wagtaildocs",
+    "taggit",
+}
+
+
+def page_cache_enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_ENABLED", True)
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _new_generation() -> int:
+    # Random, not 1: if the number was evicted, older entries must not match again.
+    return secrets.randbits(48)
+
+
+def current_generation() -> int:
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def purge_page_cache(**_signal_kwargs) -> None:
+    """Forget every cached page (by moving to a new generation of keys)."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def _key(request: HttpRequest, generation: int) -> str:
+    url = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
+    return f"page:{generation}:{digest}"
+
+
+# ---------------------------------------------------------------------------
+# Which requests and responses may use the cache
+
+
+def _may_read_cache(request: HttpRequest) -> bool:
+    """Only anonymous GETs with no message waiting to be shown."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return False
+    return len(messages.get_messages(request)) == 0
+
+
+def _is_public_page_response(response: HttpResponse) -> bool:
+    """A page of the tree rendered by Wagtail, with no view restriction on it or above it."""
+    context = getattr(response, "context_data", None) or {}
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return False
+    return not page.get_view_restrictions().exists()
+
+
+def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if request.user.is_authenticated or response.cookies:
+        return False
+    # The page used the CSRF token (a form): the token belongs to this reader.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    if len(messages.get_messages(request)) > 0:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    return _is_public_page_response(response)
+
+
+def _stored(response: HttpResponse) -> dict:
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    return {"status": response.status_code, "headers": headers, "content": response.content}
+
+
+def _restored(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve public pages to anonymous readers from the ``pages`` cache.
+
+    Placed last in ``MIDDLEWARE`` so that sessions, authentication and messages are
+    known when it decides, and the security headers are still added on a hit.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not page_cache_enabled() or not _may_read_cache(request):
+            return self.get_response(request)
+        key = _key(request, current_generation())
+        entry = _cache().get(key)
+        if entry is not None:
+            response = _restored(entry)
+            response[CACHE_HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if _may_store(request, response):
+            _cache().set(key, _stored(response), timeout=settings.PAGE_CACHE_TIMEOUT)
+            response[CACHE_HEADER] = "miss"
+        return response
+
+
+# ---------------------------------------------------------------------------
+# Purge on every change of content
+
+
+def _purge_on_content_change(sender, **kwargs) -> None:
+    if sender._meta.app_label in CONTENT_APPS:
+        purge_page_cache()
+
+
+def _purge_on_relation_change(sender, action: str, instance, **kwargs) -> None:
+    # Groups of a view restriction, colleges or authors of a contribution…
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if {sender._meta.app_label, instance._meta.app_label} & CONTENT_APPS:
+        purge_page_cache()
+
+
+def connect_purge_signals() -> None:
+    """Called once from the app's ready(): purge when anything shown on a page changes."""
+    page_published.connect(purge_page_cache, dispatch_uid="page_cache_published")
+    page_unpublished.connect(purge_page_cache, dispatch_uid="page_cache_unpublished")
+    # Moves update the tree with queryset updates, which send no post_save.
+    post_page_move.connect(purge_page_cache, dispatch_uid="page_cache_moved")
+    post_save.connect(_purge_on_content_change, dispatch_uid="page_cache_saved")
+    post_delete.connect(_purge_on_content_change, dispatch_uid="page_cache_deleted")
+    m2m_changed.connect(_purge_on_relation_change, dispatch_uid="page_cache_relations")

@@ -1,0 +1,152 @@
+"""The form a member fills in to propose a contribution from the site."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cms.editorial.uploads import MAX_FILE_SIZE, MAX_FILES, check_files
+from cms.visibility import COLLEGES, MEMBERS, PUBLIC, Visibility
+from members.models import College
+
+PRECONISATION_TITLE_MAX = 250
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single_clean(item, initial) for item in data if item]
+        return [single_clean(data, initial)] if data else []
+
+
+def parse_preconisations(text: str) -> list[tuple[str, str]]:
+    """One préconisation per line: "title : description", or the title alone."""
+    items = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        line = line.strip().lstrip("-•*").strip()
+        if not line:
+            continue
+        title, _, description = line.partition(":")
+        title, description = title.strip(), description.strip()
+        if not title:
+            raise ValidationError(
+                "Ligne %(number)s : le titre de la préconisation manque avant les deux-points.",
+                params={"number": number},
+            )
+        if len(title) > PRECONISATION_TITLE_MAX:
+            raise ValidationError(
+                "Ligne %(number)s : le titre dépasse %(max)s caractères ; mettez la suite "
+                "après deux-points.",
+                params={"number": number, "max": PRECONISATION_TITLE_MAX},
+            )
+        items.append((title, description))
+    return items
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(
+        label="Titre",
+        max_length=255,
+        help_text="Un titre court qui dit de quoi parle votre contribution.",
+    )
+    summary = forms.CharField(
+        label="Résumé",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Deux ou trois phrases, affichées dans la liste des contributions.",
+    )
+    text = forms.CharField(
+        label="Texte",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Laissez une ligne vide entre deux paragraphes.",
+    )
+    preconisations = forms.CharField(
+        label="Préconisations",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=(
+            "Facultatif. Une préconisation par ligne : d'abord son titre, puis deux-points, "
+            "puis sa description. Par exemple : « Garder un accueil sans rendez-vous : un "
+            "lieu où l'on peut venir poser sa question sans écran. » Elles s'ajoutent au "
+            "récapitulatif des préconisations du dossier."
+        ),
+    )
+    attachments = MultipleFileField(
+        label="Pièces jointes",
+        required=False,
+        help_text=(
+            f"Facultatif. {MAX_FILES} fichiers au maximum, "
+            f"{MAX_FILE_SIZE // (1024 * 1024)} Mo au plus chacun, "
+            "aux formats PDF, ODT, DOCX, TXT, PNG ou JPG."
+        ),
+    )
+    visibility = forms.ChoiceField(
+        label="Qui pourra lire cette contribution une fois publiée ?",
+        widget=forms.RadioSelect,
+        initial=MEMBERS,
+    )
+    visible_to = forms.MultipleChoiceField(
+        label="Collèges qui pourront la lire",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Seulement si vous avez choisi « certains de mes collèges ».",
+    )
+    on_behalf_of = forms.MultipleChoiceField(
+        label="Au nom de quel collège proposez-vous cette contribution ?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Les référents de ce collège la reliront avant la coordination. "
+            "Cochez-en plusieurs si elle est portée par plusieurs de vos collèges."
+        ),
+        error_messages={"required": "Choisissez au moins un de vos collèges."},
+    )
+
+    def __init__(self, *args, colleges: list[College], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.colleges = {college.slug: college for college in colleges}
+        choices = [(college.slug, college.name) for college in colleges]
+        self.fields["visibility"].choices = [
+            (PUBLIC, "Tout le monde (page publique)"),
+            (MEMBERS, "Les membres de la convention"),
+            (COLLEGES, "Certains de mes collèges seulement"),
+        ]
+        self.fields["visible_to"].choices = choices
+        self.fields["on_behalf_of"].choices = choices
+        if len(choices) == 1:
+            self.fields["on_behalf_of"].initial = [choices[0][0]]
+
+    def clean_preconisations(self) -> list[tuple[str, str]]:
+        return parse_preconisations(self.cleaned_data.get("preconisations", ""))
+
+    def clean_attachments(self) -> list:
+        return check_files(self.cleaned_data.get("attachments") or [])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("visibility") == COLLEGES and not cleaned.get("visible_to"):
+            self.add_error(
+                "visible_to", "Cochez au moins un collège, ou choisissez une autre visibilité."
+            )
+        return cleaned
+
+    def chosen_visibility(self) -> Visibility:
+        level = self.cleaned_data["visibility"]
+        if level == PUBLIC:
+            return Visibility.public()
+        if level == MEMBERS:
+            return Visibility.members()
+        return Visibility.colleges(self.cleaned_data["visible_to"])
+
+    def chosen_colleges(self) -> list[College]:
+        return [self.colleges[slug] for slug in self.cleaned_data["on_behalf_of"]]

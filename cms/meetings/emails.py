@@ -1,0 +1,34 @@
+"""The e-mails of meeting registration, written from templates/meetings/emails/."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from members.adhesion.emails import absolute_url
+
+
+def event_url(event) -> str:
+    """The meeting's address, absolute: e-mails are read outside the site."""
+    url = event.get_url() or ""
+    return url if url.startswith("http") else absolute_url(url)
+
+
+def send_promotion(registration, event) -> None:
+    """Tell a person from the waiting list that a place was freed for them."""
+    user = registration.user
+    if not user.email:
+        return
+    context = {
+        "event": event,
+        "user": user,
+        "event_url": event_url(event),
+        "registrations_url": absolute_url("/inscriptions/"),
+    }
+    subject = render_to_string("meetings/emails/promoted_subject.txt", context)
+    send_mail(
+        " ".join(subject.split()),
+        render_to_string("meetings/emails/promoted.txt", context),
+        None,
+        [user.email],
+    )

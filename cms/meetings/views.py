@@ -1,0 +1,288 @@
+"""Views of meeting registration.
+
+The event page's own routes (register, cancel, attendee list, CSV) are served through
+``EventPage`` (``RoutablePageMixin``), so Wagtail's view restrictions run first; they
+delegate to the functions below. The URLs of this app (/inscriptions/) are outside the
+page tree and check ``can_view_page`` themselves.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
+
+from cms.access import can_view_page, visible_pages
+from cms.meetings import services
+from cms.meetings.attendees import attendees_csv, attendees_of
+from cms.meetings.ical import calendar_for, ics_response
+from cms.meetings.models import Registration, TravelSupportRequest
+from cms.meetings.queries import registrations_of
+from members.permissions import is_coordination
+from members.visibility import Viewer
+
+REGISTRATIONS_PER_PAGE = 20
+ATTENDEES_PER_PAGE = 100
+
+
+class RegistrationForm(forms.Form):
+    travel_support = forms.BooleanField(required=False)
+    travel_note = forms.CharField(
+        required=False,
+        max_length=TravelSupportRequest.NOTE_MAX_LENGTH,
+        error_messages={
+            "max_length": (
+                "Vos précisions sur les frais de déplacement sont trop longues "
+                f"({TravelSupportRequest.NOTE_MAX_LENGTH} caractères au plus)."
+            )
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# The event page
+
+
+def own_registration(event, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.current()
+        .filter(event=event, user=user)
+        .select_related("travel_support")
+        .first()
+    )
+
+
+def travel_support_of(registration: Registration | None) -> TravelSupportRequest | None:
+    if registration is None:
+        return None
+    try:
+        return registration.travel_support
+    except TravelSupportRequest.DoesNotExist:
+        return None
+
+
+def linked_contributions(event, user):
+    """Minutes and syntheses of this meeting that the reader may see."""
+    from cms.models import ContributionPage
+
+    contributions = ContributionPage.objects.live().filter(meeting=event)
+    return visible_pages(user, contributions).order_by("-date", "title")
+
+
+def event_context(event, request: HttpRequest) -> dict:
+    """What the event page shows about registration, in a fixed number of queries."""
+    if event.pk is None:
+        return {"registration_closed": "Aperçu : les inscriptions ouvriront à la publication."}
+    user = request.user
+    counts = Registration.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+    )
+    registration = own_registration(event, user)
+    page_url = event.get_url(request) or ""
+    closed = services.closed_reason(event)
+    refusal = services.refusal_for(user, event) if user.is_authenticated else None
+    coordination = user.is_authenticated and is_coordination(user)
+    return {
+        "confirmed_count": counts["confirmed"],
+        "waiting_count": counts["waiting"],
+        "places_left": services.places_left(event, counts["confirmed"]),
+        "registration": registration,
+        "waiting_position": (
+            services.waiting_position(registration)
+            if registration and registration.is_waiting
+            else None
+        ),
+        "travel_support": travel_support_of(registration),
+        "registration_closed": closed,
+        "registration_refused": refusal,
+        "may_register": user.is_authenticated and not closed and not refusal,
+        "offers_travel_support": (
+            registration is None and not closed and services.offers_travel_support(user)
+        ),
+        "travel_note_max_length": TravelSupportRequest.NOTE_MAX_LENGTH,
+        "is_coordination": coordination,
+        "register_url": page_url + event.reverse_subpage("register"),
+        "cancel_url": page_url + event.reverse_subpage("cancel"),
+        "attendees_url": page_url + event.reverse_subpage("attendees") if coordination else "",
+        "attendees_csv_url": (
+            page_url + event.reverse_subpage("attendees_csv") if coordination else ""
+        ),
+        "ics_url": event_ics_url(event),
+        "contributions": linked_contributions(event, user),
+    }
+
+
+def event_ics_url(event) -> str:
+    return reverse("meetings:event_ics", args=[event.pk])
+
+
+def _post_only(request: HttpRequest) -> HttpResponse | None:
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def register(event, request: HttpRequest) -> HttpResponse:
+    if (refused := _post_only(request)) is not None:
+        return refused
+    page_url = event.get_url(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(page_url)
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(page_url)
+    try:
+        outcome = services.register(
+            event,
+            request.user,
+            travel_support=form.cleaned_data["travel_support"],
+            travel_note=form.cleaned_data["travel_note"],
+        )
+    except services.RegistrationRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(page_url)
+    messages.success(request, registration_message(event, outcome))
+    return redirect(page_url)
+
+
+def registration_message(event, outcome: services.Outcome) -> str:
+    if outcome.registration.is_waiting:
+        return (
+            f"La rencontre « {event.title} » est complète : vous êtes sur la liste d’attente, "
+            f"en position {outcome.position}. Vous recevrez un courriel si une place se libère."
+        )
+    if not outcome.changed:
+        return f"Vous êtes déjà inscrit·e à la rencontre « {event.title} »."
+    return f"Votre inscription à la rencontre « {event.title} » est enregistrée."
+
+
+def cancel(event, request: HttpRequest) -> HttpResponse:
+    if (refused := _post_only(request)) is not None:
+        return refused
+    page_url = event.get_url(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(page_url)
+    try:
+        services.cancel(event, request.user)
+    except services.RegistrationRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(page_url)
+    messages.success(request, f"Votre inscription à la rencontre « {event.title} » est annulée.")
+    return redirect(page_url)
+
+
+def _require_coordination(request: HttpRequest) -> None:
+    if not (request.user.is_authenticated and is_coordination(request.user)):
+        raise PermissionDenied("La liste des participants est réservée à la coordination.")
+
+
+def attendees(event, request: HttpRequest) -> HttpResponse:
+    _require_coordination(request)
+    people = attendees_of(event, Viewer.of(request.user))
+    page = Paginator(people, ATTENDEES_PER_PAGE).get_page(request.GET.get("page"))
+    response = event.render(
+        request,
+        template="meetings/attendees.html",
+        context_overrides={
+            "attendees_page": page,
+            "confirmed_total": sum(1 for person in people if not person.position),
+            "waiting_total": sum(1 for person in people if person.position),
+            "attendees_csv_url": event.get_url(request) + event.reverse_subpage("attendees_csv"),
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def attendees_csv_download(event, request: HttpRequest) -> HttpResponse:
+    _require_coordination(request)
+    content = attendees_csv(attendees_of(event, Viewer.of(request.user)))
+    # The BOM tells spreadsheets the file is UTF-8, so accents show correctly.
+    response = HttpResponse(
+        ("\ufeff" + content).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"participants-{slugify(event.slug) or event.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# ---------------------------------------------------------------------------
+# URLs of this app
+
+
+def upcoming(events):
+    """Meetings not over yet: not started, or started and not ended."""
+    now = timezone.now()
+    return events.filter(Q(start__gte=now) | Q(end__gte=now)).order_by("start", "pk")
+
+
+def event_ics(request: HttpRequest, page_id: int) -> HttpResponse:
+    from cms.models import EventPage
+
+    event = EventPage.objects.live().filter(pk=page_id).first()
+    if event is None or not can_view_page(request.user, event):
+        raise Http404("Rencontre introuvable.")
+    return ics_response(
+        calendar_for([event], event.title),
+        f"{slugify(event.slug) or 'rencontre'}.ics",
+        private=request.user.is_authenticated,
+    )
+
+
+def index_ics(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The upcoming meetings of one list of meetings that the reader may see."""
+    from cms.models import EventIndexPage, EventPage
+
+    index = EventIndexPage.objects.live().filter(pk=page_id).first()
+    if index is None or not can_view_page(request.user, index):
+        raise Http404("Liste de rencontres introuvable.")
+    events = upcoming(visible_pages(request.user, EventPage.objects.child_of(index).live()))
+    return ics_response(
+        calendar_for(events, index.title),
+        f"{slugify(index.get_parent().slug)}-rencontres.ics",
+        private=request.user.is_authenticated,
+    )
+
+
+def all_upcoming_ics(request: HttpRequest) -> HttpResponse:
+    """Every upcoming meeting of the site that the reader may see."""
+    from cms.models import EventPage
+
+    events = upcoming(visible_pages(request.user, EventPage.objects.live()))
+    return ics_response(
+        calendar_for(events, "Rencontres de la convention"),
+        "rencontres.ics",
+        private=request.user.is_authenticated,
+    )
+
+
+@login_required
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    page = Paginator(registrations_of(request.user), REGISTRATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for registration in page.object_list:
+        if registration.is_waiting:
+            registration.position = services.waiting_position(registration)
+    response = render(
+        request,
+        "meetings/my_registrations.html",
+        {"registrations_page": page, "now": timezone.now()},
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,1 @@
+""""Mon espace": one page that gathers what concerns the logged-in member."""

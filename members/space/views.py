@@ -1,0 +1,105 @@
+"""The member's own space at /mon-espace/: colleges, contributions, meetings, follows, profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cms.access import visible_pages
+from members.models import College, CollegeMembership, Member
+from members.visibility import MemberCard, Viewer, card_for
+
+
+@dataclass
+class CollegeSummary:
+    college: College
+    is_referent: bool
+    referents: list[MemberCard]
+
+
+def _member_of(user) -> Member | None:
+    return (
+        Member.objects.select_related("user", "organisation", "territory")
+        .prefetch_related("memberships__college")
+        .filter(user=user)
+        .first()
+    )
+
+
+def college_summaries(member: Member, viewer: Viewer) -> list[CollegeSummary]:
+    """The member's colleges, each with its referents as this member may see them."""
+    referent_memberships = CollegeMembership.objects.filter(
+        is_referent=True, member__status=Member.Status.ACTIVE
+    ).select_related("member__user")
+    memberships = (
+        CollegeMembership.objects.filter(member=member)
+        .select_related("college")
+        .prefetch_related(
+            Prefetch(
+                "college__memberships",
+                queryset=referent_memberships.prefetch_related(
+                    "member__memberships__college", "member__expertise"
+                ),
+                to_attr="referent_memberships",
+            )
+        )
+        .order_by("college__name")
+    )
+    return [
+        CollegeSummary(
+            membership.college,
+            membership.is_referent,
+            [card_for(viewer, referent.member) for referent in membership.college.referent_memberships],
+        )
+        for membership in memberships
+    ]
+
+
+def published_contributions(user, member: Member):
+    """Published contributions naming the member as an author, as far as they may see them."""
+    from cms.models import ContributionPage
+
+    return visible_pages(user, ContributionPage.objects.live().filter(authors=member)).order_by(
+        "-date", "-pk"
+    )[:20]
+
+
+def visibility_choices(member: Member) -> list[tuple[str, str]]:
+    """(field label, who may see it) for each contact field whose visibility the member chose."""
+    labels = {
+        "email": "Adresse électronique",
+        "phone": "Téléphone",
+        "address": "Adresse postale",
+        "bio": "Présentation",
+        "expertise": "Expertises",
+    }
+    levels = dict(Member.Visibility.choices)
+    return [(labels[field], levels[member.visibility_of(field)]) for field in labels]
+
+
+@login_required
+def my_space(request: HttpRequest) -> HttpResponse:
+    from cms.editorial.queries import proposals_of
+    from cms.meetings.queries import registrations_of
+    from cms.notifications.queries import followed_dossiers, notification_frequency
+
+    member = _member_of(request.user)
+    if member is None:
+        return render(request, "members/space/no_member.html", status=404)
+    viewer = Viewer.of(request.user)
+    context = {
+        "member": member,
+        "card": card_for(viewer, member),
+        "colleges": college_summaries(member, viewer),
+        "proposals": proposals_of(request.user),
+        "published": published_contributions(request.user, member),
+        "registrations": list(registrations_of(request.user)),
+        "followed": list(followed_dossiers(request.user)),
+        "frequency": notification_frequency(request.user),
+        "visibility": visibility_choices(member),
+    }
+    return render(request, "members/space/home.html", context)

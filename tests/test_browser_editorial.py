@@ -1,0 +1,115 @@
+"""A proposal in real browsers: a member proposes on the site, the college's referent and
+then coordination approve it in the Wagtail admin, and the member finds it published.
+
+Same set-up as tests/test_browser.py: Debian's Chromium driven by Playwright against
+pytest-django's live server, with the demo content loaded. Without Chromium the test is
+skipped locally and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from cms.models import ContributionPage
+from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "demo-convention"
+DOSSIER_PATH = "/paca/dossiers/non-recours-numerique/"
+TITLE = "Un guichet sans écran dans chaque quartier"
+COLLEGE = "Acteurs du développement local"
+APPROVE = re.compile(r"^(Approuver|Approve)$")
+
+
+@contextmanager
+def chromium_browser(chromium: Path) -> Iterator[Browser]:
+    """While Playwright runs, Django refuses ORM calls in this thread: checks come after."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def session(browser: Browser, site: str, username: str) -> Iterator[Page]:
+    """A fresh browser context, logged in as this demo user."""
+    context = browser.new_context(locale="fr-FR")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(site + "/connexion/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def propose(page: Page, site: str) -> None:
+    page.goto(site + DOSSIER_PATH)
+    page.get_by_role("link", name="Proposer une contribution").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Proposer une contribution")
+    page.get_by_label(re.compile(r"^Titre\b")).fill(TITLE)
+    page.get_by_label("Résumé").fill("Ce que les habitants demandent pour leurs démarches.")
+    page.get_by_label(re.compile(r"^Texte\b")).fill("Un lieu, une personne, sans rendez-vous.")
+    page.get_by_label("Préconisations").fill("Ouvrir un guichet : deux demi-journées par semaine")
+    page.get_by_label("Tout le monde (page publique)").check()
+    on_behalf_of = page.get_by_role("group", name=re.compile("Au nom de quel collège"))
+    expect(on_behalf_of.get_by_label(COLLEGE)).to_be_checked()
+    page.get_by_role("button", name="Envoyer en relecture").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes propositions")
+    row = page.get_by_role("row").filter(has_text=TITLE)
+    expect(row).to_contain_text(f"En relecture par les référents du collège {COLLEGE}")
+
+
+def approve_from_admin_dashboard(page: Page, site: str) -> None:
+    page.goto(site + "/admin/")
+    review = page.locator("#awaiting-review, section").filter(has_text=TITLE).first
+    row = review.get_by_role("row").filter(has_text=TITLE)
+    row.get_by_role("button", name=re.compile("Actions")).click()
+    row.get_by_role("button", name=APPROVE).click()
+    # The dashboard reloads once the action is done: the contribution left this reviewer's list.
+    expect(page.get_by_role("row").filter(has_text=TITLE)).to_have_count(0)
+
+
+def test_member_proposal_is_approved_by_referent_then_coordination_and_published(site, chromium):
+    with chromium_browser(chromium) as browser:
+        with session(browser, site, "membre") as member:
+            propose(member, site)
+        with session(browser, site, "referente") as other_referent:
+            # The referent of another college has nothing to review.
+            other_referent.goto(site + "/admin/")
+            expect(other_referent.get_by_text(TITLE)).to_have_count(0)
+        with session(browser, site, "odile") as referent:
+            approve_from_admin_dashboard(referent, site)
+        with session(browser, site, "coordination") as coordination:
+            approve_from_admin_dashboard(coordination, site)
+        with session(browser, site, "membre") as member:
+            member.goto(site + "/propositions/")
+            row = member.get_by_role("row").filter(has_text=TITLE)
+            expect(row).to_contain_text("Publiée")
+            row.get_by_role("link", name=TITLE).click()
+            expect(member.get_by_role("heading", level=1)).to_have_text(TITLE)
+            expect(member.get_by_role("main")).to_contain_text("Ouvrir un guichet")
+
+    contribution = ContributionPage.objects.get(title=TITLE)
+    assert contribution.live
+    assert contribution.url_path.endswith(
+        "/non-recours-numerique/un-guichet-sans-ecran-dans-chaque-quartier/"
+    )

@@ -1,0 +1,413 @@
+"""Members propose contributions from the site, follow them, and may withdraw them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.documents.models import Document
+from wagtail.models import PageLogEntry, PageViewRestriction, TaskState, WorkflowState
+
+from cms.editorial.models import Proposal
+from cms.editorial.queries import proposals_of
+from cms.editorial.uploads import MAX_FILE_SIZE
+from cms.models import ContributionPage, DossierPage
+from cms.visibility import COLLEGES, MEMBERS, PUBLIC, visibility_of
+from tests.conftest import COLLEGES as COLLEGE_LIST
+from tests.conftest import load, users_by_name
+
+CONTENT = {
+    "colleges": COLLEGE_LIST,
+    "users": [
+        {"username": "auteur", "password": "x-secret-1", "email": "auteur@example.org",
+         "colleges": ["personnes-accompagnees", "collectivites-territoriales"],
+         "roles": ["member"]},
+        {"username": "ref-pa", "password": "x-secret-1", "email": "ref-pa@example.org",
+         "colleges": ["personnes-accompagnees"], "roles": ["member", "referent"]},
+        {"username": "formation", "password": "x-secret-1",
+         "colleges": ["acteurs-formation"], "roles": ["member"]},
+        {"username": "coord", "password": "x-secret-1", "email": "coord@example.org",
+         "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
+        {"username": "sans-college", "password": "x-secret-1"},
+    ],
+    "pages": [
+        {"type": "convention", "slug": "c", "title": "Convention", "children": [
+            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
+                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert",
+                 "theme": "Éthique"},
+                {"type": "dossier", "slug": "reserve", "title": "Dossier PA",
+                 "theme": "Paroles", "visibility": {"colleges": ["personnes-accompagnees"]}},
+                {"type": "dossier", "slug": "clos", "title": "Dossier clos",
+                 "theme": "Archives", "status": "clos"},
+            ]},
+        ]},
+    ],
+}  # fmt: skip
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def people(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load(CONTENT)
+    return users_by_name()
+
+
+def dossier(slug: str = "ouvert") -> DossierPage:
+    return DossierPage.objects.get(slug=slug)
+
+
+def propose_url(slug: str = "ouvert") -> str:
+    return reverse("editorial:propose", args=[dossier(slug).pk])
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "title": "Accueillir sans écran",
+        "summary": "Ce que nous proposons pour l'accueil.",
+        "text": "Premier paragraphe.\n\nSecond paragraphe.",
+        "preconisations": "Garder un guichet : ouvert sans rendez-vous\nFormer les agents",
+        "visibility": MEMBERS,
+        "on_behalf_of": ["personnes-accompagnees"],
+    }
+    data.update(overrides)
+    return data
+
+
+def pdf(name: str = "compte-rendu.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def post(client, user, data=None, slug: str = "ouvert"):
+    client.force_login(user)
+    return client.post(propose_url(slug), data or form_data())
+
+
+def nothing_created() -> bool:
+    return not (
+        ContributionPage.objects.exists()
+        or Document.objects.exists()
+        or Proposal.objects.exists()
+        or WorkflowState.objects.exists()
+    )
+
+
+def approve(client, user, contribution: ContributionPage):
+    client.force_login(user)
+    task_state = contribution.current_workflow_task_state
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[contribution.pk, "approve", task_state.pk]
+    )
+    return client.post(url, {"comment": ""})
+
+
+# -- the form -----------------------------------------------------------------------
+
+
+def test_member_sees_the_form_in_french(client, people):
+    client.force_login(people["auteur"])
+    response = client.get(propose_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Proposer une contribution" in content
+    assert "Une préconisation par ligne" in content
+
+
+def test_dossier_page_links_to_the_form_for_a_logged_in_reader(client, people):
+    client.force_login(people["auteur"])
+    response = client.get(dossier().url)
+    assert propose_url() in response.content.decode()
+
+
+def test_anonymous_reader_is_sent_to_login(client, people):
+    response = client.get(propose_url())
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_member_who_may_not_see_the_dossier_gets_404(client, people):
+    client.force_login(people["formation"])
+    assert client.get(propose_url("reserve")).status_code == 404
+    assert client.post(propose_url("reserve"), form_data()).status_code == 404
+    assert nothing_created()
+
+
+def test_account_without_college_is_refused(client, people):
+    client.force_login(people["sans-college"])
+    response = client.get(propose_url())
+    assert response.status_code == 403
+    assert "membres actifs rattachés à un collège" in response.content.decode()
+
+
+def test_closed_dossier_refuses_proposals(client, people):
+    client.force_login(people["auteur"])
+    assert client.get(propose_url("clos")).status_code == 403
+
+
+def test_unknown_dossier_is_not_found(client, people):
+    client.force_login(people["auteur"])
+    assert client.get(reverse("editorial:propose", args=[999999])).status_code == 404
+
+
+# -- what a proposal creates ----------------------------------------------------------
+
+
+def test_proposal_creates_a_draft_contribution_under_the_dossier(client, people):
+    response = post(client, people["auteur"], form_data(attachments=[pdf()]))
+    assert response.status_code == 302
+    page = ContributionPage.objects.get()
+    assert page.get_parent().pk == dossier().pk
+    assert not page.live
+    assert page.owner == people["auteur"]
+    assert [m.user.username for m in page.authors.all()] == ["auteur"]
+    assert [c.slug for c in page.colleges.all()] == ["personnes-accompagnees"]
+    assert page.contribution_type == ContributionPage.Type.SYNTHESE_ATELIER
+
+
+def test_preconisations_become_blocks_one_per_line(client, people):
+    post(client, people["auteur"])
+    rows = DossierPage.preconisations_of([ContributionPage.objects.get()])
+    assert [(row.title, row.description) for row in rows] == [
+        ("Garder un guichet", "ouvert sans rendez-vous"),
+        ("Former les agents", ""),
+    ]
+
+
+def test_attachments_become_documents_in_the_propositions_collection(client, people):
+    post(client, people["auteur"], form_data(attachments=[pdf(), pdf("photo.png", PNG)]))
+    page = ContributionPage.objects.get()
+    documents = [attachment.document for attachment in page.attachments.all()]
+    assert len(documents) == 2
+    assert {document.collection.name for document in documents} == {"Propositions"}
+    assert all(document.uploaded_by_user == people["auteur"] for document in documents)
+
+
+@pytest.mark.parametrize(
+    ("level", "colleges", "expected"),
+    [
+        (PUBLIC, [], (PUBLIC, ())),
+        (MEMBERS, [], (MEMBERS, ())),
+        (COLLEGES, ["collectivites-territoriales"], (COLLEGES, ("collectivites-territoriales",))),
+    ],
+)
+def test_chosen_visibility_is_stored_on_the_page(client, people, level, colleges, expected):
+    post(client, people["auteur"], form_data(visibility=level, visible_to=colleges))
+    visibility = visibility_of(ContributionPage.objects.get())
+    assert (visibility.level, visibility.college_slugs) == expected
+
+
+def test_visibility_may_not_name_a_college_of_someone_else(client, people):
+    response = post(
+        client, people["auteur"], form_data(visibility=COLLEGES, visible_to=["acteurs-formation"])
+    )
+    assert response.status_code == 400
+    assert nothing_created()
+
+
+def test_on_behalf_of_a_college_that_is_not_ones_own_is_refused(client, people):
+    response = post(client, people["auteur"], form_data(on_behalf_of=["acteurs-formation"]))
+    assert response.status_code == 400
+    assert nothing_created()
+
+
+def test_proposal_is_submitted_to_the_review_workflow(client, people):
+    post(client, people["auteur"])
+    page = ContributionPage.objects.get()
+    state = page.workflow_states.get()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.requested_by == people["auteur"]
+    actions = list(PageLogEntry.objects.filter(page=page).values_list("action", flat=True))
+    assert "wagtail.create" in actions and "wagtail.workflow.start" in actions
+
+
+def test_missing_fields_are_explained_and_nothing_is_created(client, people):
+    response = post(client, people["auteur"], form_data(title="", on_behalf_of=[]))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Le formulaire contient 2 erreurs" in content
+    assert "Choisissez au moins un de vos collèges." in content
+    assert nothing_created()
+
+
+# -- bad uploads ----------------------------------------------------------------------
+
+
+def test_too_big_a_file_is_refused_with_a_message(client, people):
+    big = pdf("lourd.pdf", PDF + b"0" * MAX_FILE_SIZE)
+    response = post(client, people["auteur"], form_data(attachments=[big]))
+    assert response.status_code == 400
+    assert "« lourd.pdf » est trop lourd" in response.content.decode()
+    assert nothing_created()
+
+
+def test_a_file_of_a_refused_type_is_refused_with_a_message(client, people):
+    script = SimpleUploadedFile("outil.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    response = post(client, people["auteur"], form_data(attachments=[script]))
+    assert response.status_code == 400
+    assert "ce type de fichier n&#x27;est pas accepté" in response.content.decode()
+    assert nothing_created()
+
+
+def test_a_renamed_file_is_refused_because_of_its_content(client, people):
+    fake = pdf("faux.pdf", b"MZ\x90\x00 not a pdf")
+    response = post(client, people["auteur"], form_data(attachments=[fake]))
+    assert response.status_code == 400
+    assert "« faux.pdf » ne contient pas un fichier PDF valide" in response.content.decode()
+    assert nothing_created()
+
+
+def test_more_than_five_files_are_refused_with_a_message(client, people):
+    files = [pdf(f"piece-{index}.pdf") for index in range(6)]
+    response = post(client, people["auteur"], form_data(attachments=files))
+    assert response.status_code == 400
+    assert "Vous avez joint 6 fichiers : 5 au maximum." in response.content.decode()
+    assert nothing_created()
+
+
+def test_text_and_office_files_are_recognised_by_content(client, people):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    docx = SimpleUploadedFile("note.docx", buffer.getvalue())
+    text = SimpleUploadedFile("note.txt", "Une note accentuée.".encode())
+    response = post(client, people["auteur"], form_data(attachments=[docx, text]))
+    assert response.status_code == 302
+    assert Document.objects.count() == 2
+
+
+# -- following one's proposals ---------------------------------------------------------
+
+
+def statuses(user) -> list[tuple[str, str]]:
+    return [(item.status_code, item.status_label) for item in proposals_of(user)]
+
+
+def test_new_proposal_is_listed_as_in_review_by_its_college(client, people):
+    post(client, people["auteur"])
+    assert statuses(people["auteur"]) == [
+        ("college_review", "En relecture par les référents du collège Personnes accompagnées")
+    ]
+    response = client.get(reverse("editorial:list"))
+    assert "En relecture par les référents du collège Personnes accompagnées" in (
+        response.content.decode()
+    )
+
+
+def test_proposal_goes_from_the_site_form_to_publication(client, people):
+    post(client, people["auteur"], form_data(visibility=PUBLIC))
+    page = ContributionPage.objects.get()
+    assert approve(client, people["ref-pa"], page).status_code == 302
+    assert statuses(people["auteur"])[0] == (
+        "coordination_review",
+        "En relecture par la coordination",
+    )
+    assert approve(client, people["coord"], page).status_code == 302
+    page.refresh_from_db()
+    assert page.live
+    item = proposals_of(people["auteur"])[0]
+    assert (item.status_code, item.status_label, item.url) == ("published", "Publiée", page.url)
+    client.logout()
+    assert client.get(page.url).status_code == 200
+
+
+def test_rejected_proposal_shows_the_reviewers_comment(client, people):
+    post(client, people["auteur"])
+    page = ContributionPage.objects.get()
+    client.force_login(people["ref-pa"])
+    task_state = page.current_workflow_task_state
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "reject", task_state.pk]),
+        {"comment": "Ajoutez un exemple."},
+    )
+    item = proposals_of(people["auteur"])[0]
+    assert (item.status_code, item.status_label, item.comment) == (
+        "rejected",
+        "Refusée",
+        "Ajoutez un exemple.",
+    )
+
+
+def test_listing_proposals_takes_a_bounded_number_of_queries(client, people):
+    for index in range(3):
+        post(client, people["auteur"], form_data(title=f"Proposition {index}"))
+    with CaptureQueriesContext(connection) as few:
+        proposals_of(people["auteur"])
+    for index in range(3, 8):
+        post(client, people["auteur"], form_data(title=f"Proposition {index}"))
+    with CaptureQueriesContext(connection) as many:
+        assert len(proposals_of(people["auteur"])) == 8
+    assert len(many) == len(few)
+
+
+def test_others_proposals_are_not_listed(client, people):
+    post(client, people["auteur"])
+    assert proposals_of(people["ref-pa"]) == []
+
+
+# -- withdrawing ------------------------------------------------------------------------
+
+
+def withdraw_url() -> str:
+    return reverse("editorial:withdraw", args=[ContributionPage.objects.get().pk])
+
+
+def test_withdraw_asks_for_confirmation_first(client, people):
+    post(client, people["auteur"])
+    response = client.get(withdraw_url())
+    assert response.status_code == 200
+    assert "Oui, retirer ma proposition" in response.content.decode()
+    assert ContributionPage.objects.get().workflow_in_progress
+
+
+def test_withdraw_cancels_the_review_and_nothing_is_published(client, people):
+    post(client, people["auteur"])
+    response = client.post(withdraw_url())
+    assert response.status_code == 302
+    page = ContributionPage.objects.get()
+    assert not page.live
+    assert page.workflow_states.get().status == WorkflowState.STATUS_CANCELLED
+    assert not TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS).exists()
+    assert statuses(people["auteur"]) == [("withdrawn", "Retirée")]
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.workflow.cancel").exists()
+
+
+def test_someone_else_cannot_withdraw_a_proposal(client, people):
+    post(client, people["auteur"])
+    client.force_login(people["ref-pa"])
+    assert client.post(withdraw_url()).status_code == 404
+    assert ContributionPage.objects.get().workflow_in_progress
+
+
+def test_a_published_proposal_cannot_be_withdrawn(client, people):
+    post(client, people["auteur"])
+    page = ContributionPage.objects.get()
+    approve(client, people["ref-pa"], page)
+    approve(client, people["coord"], page)
+    client.force_login(people["auteur"])
+    response = client.post(withdraw_url())
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_a_college_restricted_proposal_keeps_its_restriction_after_publication(client, people):
+    post(
+        client,
+        people["auteur"],
+        form_data(visibility=COLLEGES, visible_to=["personnes-accompagnees"]),
+    )
+    page = ContributionPage.objects.get()
+    approve(client, people["ref-pa"], page)
+    approve(client, people["coord"], page)
+    assert PageViewRestriction.objects.filter(page=page).exists()
+    client.force_login(people["formation"])
+    assert client.get(page.url).status_code == 403

@@ -1,0 +1,90 @@
+"""'Mon espace' (/mon-espace/): what concerns the logged-in member, gathered on one page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from members.models import Member
+
+SPACE = "/mon-espace/"
+
+
+def login(client, username: str):
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    return user
+
+
+def test_anonymous_reader_is_sent_to_the_login_page(client, demo):
+    response = client.get(SPACE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/?next=/mon-espace/")
+
+
+def test_account_without_member_profile_gets_a_clear_page(client, demo):
+    get_user_model().objects.create_user("technique", password="x")
+    login(client, "technique")
+
+    response = client.get(SPACE)
+
+    assert response.status_code == 404
+    assert "n’a pas de fiche de membre" in response.content.decode()
+
+
+def test_member_sees_their_college_and_its_referent(client, demo):
+    login(client, "membre")
+
+    html = client.get(SPACE).content.decode()
+
+    assert "Développement local" in html or "developpement" in html.lower()
+    odile = Member.objects.get(user__username="odile")
+    assert odile.user.first_name in html
+
+
+def test_referent_is_told_they_are_referent(client, demo):
+    login(client, "referente")
+
+    html = client.get(SPACE).content.decode()
+
+    assert "Vous êtes référent·e de ce collège" in html
+
+
+def test_member_sees_who_may_see_each_contact_field(client, demo):
+    member = Member.objects.get(user__username="membre")
+    member.visibility = {"phone": "hidden"}
+    member.save()
+    login(client, "membre")
+
+    html = client.get(SPACE).content.decode()
+
+    assert "<th scope=\"row\">Téléphone</th><td>Personne (masqué)</td>" in html
+    assert "/mes-donnees/" in html
+    assert "/mon-profil/" in html
+
+
+def test_member_sees_their_published_contributions(client, demo):
+    from cms.models import ContributionPage
+
+    contribution = ContributionPage.objects.live().filter(authors__isnull=False).first()
+    author = contribution.authors.first()
+    login(client, author.user.username)
+
+    html = client.get(SPACE).content.decode()
+
+    assert contribution.title in html
+
+
+@pytest.mark.parametrize("username", ["membre", "referente", "coordination"])
+def test_space_keeps_a_bounded_number_of_queries(client, demo, username):
+    login(client, username)
+    client.get(SPACE)  # warm per-process caches (content types, site root)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SPACE)
+
+    assert response.status_code == 200
+    assert len(queries) <= 30, [query["sql"] for query in queries.captured_queries]
