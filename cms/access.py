@@ -120,11 +120,39 @@ def _edits_files(user, model) -> bool:
     return policy.user_has_any_permission(user, ["change", "choose"])
 
 
+def _reviews_a_page_using(user, obj) -> bool:
+    """Reviewers of a page in a workflow may open its files before it is published."""
+    from wagtail.models import ReferenceIndex, WorkflowState
+
+    if not user.is_authenticated:
+        return False
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
+    in_review = WorkflowState.objects.filter(
+        base_content_type=page_type,
+        object_id__in=list(page_ids),
+        status=WorkflowState.STATUS_IN_PROGRESS,
+    ).select_related("current_task_state__task")
+    for state in in_review:
+        task_state = state.current_task_state
+        if task_state is None:
+            continue
+        page = Page.objects.get(pk=int(state.object_id)).specific
+        if task_state.task.specific.get_actions(page, user):
+            return True
+    return False
+
+
 def can_view_file(user, obj) -> bool:
     """A document or image may be opened by whoever may see a live page that uses it.
 
-    Files no live page uses (drafts, unpublished, never attached) stay with the editors.
+    Files no live page uses (drafts, unpublished, never attached) stay with the editors,
+    and with the reviewers of a page under review that uses them.
     """
     if _edits_files(user, type(obj)):
         return True
-    return visible_pages(user, pages_using(obj)).exists()
+    return visible_pages(user, pages_using(obj)).exists() or _reviews_a_page_using(user, obj)

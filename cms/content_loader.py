@@ -267,7 +267,9 @@ class ContentLoader:
         self._each("territories", self._load_territory)
         self._each("organisations", self._load_organisation)
         self._each("users", self._load_user)
+        self._pending_meetings: list[tuple[Page, Any, str]] = []
         self._load_pages(data.get("pages", []), home, "pages")
+        self._link_meetings(home)
         return self.report
 
     def _each(self, key: str, load_one: Callable[[dict, str], str]) -> None:
@@ -543,6 +545,7 @@ class ContentLoader:
             "preconisations",
             "testimonies",
             "tags",
+            "meeting",
         },  # fmt: skip
         "event_index": {"intro"},
         "event": {
@@ -927,6 +930,31 @@ class ContentLoader:
             "authors": self._member_refs(entry, "authors", path),
             "tags": _strings(entry, "tags", path),
         }
+
+    def _after_contribution(self, page, entry, path, page_path) -> None:
+        # The meeting may come later in the file: it is linked once every page is loaded.
+        if "meeting" in entry:
+            self._pending_meetings.append((page, entry["meeting"], f"{path}.meeting"))
+
+    def _link_meetings(self, home: Page) -> None:
+        """Link contributions to their meeting, given by its path below the home page."""
+        for page, value, path in self._pending_meetings:
+            meeting = None
+            if value is not None:
+                if not isinstance(value, str) or not value.strip("/"):
+                    raise ContentError(path, "le chemin d'une rencontre est attendu")
+                meeting = EventPage.objects.filter(
+                    url_path=f"{home.url_path}{value.strip('/')}/"
+                ).first()
+                if meeting is None:
+                    raise ContentError(path, f"« {value} » : aucune rencontre à cette adresse")
+            if page.meeting_id == (meeting.pk if meeting else None):
+                continue
+            page.meeting = meeting
+            revision = page.save_revision(log_action=True)
+            if page.live:
+                revision.publish()
+            self.report["contribution(s) liée(s) à une rencontre"] += 1
 
     def _fields_event(self, entry, path, page_path):
         start = _datetime(entry, "start", path)

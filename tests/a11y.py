@@ -85,8 +85,7 @@ def describe(violations: list[dict[str, Any]]) -> str:
 def assert_no_blocking_violations(page: Page) -> None:
     found = blocking(run_axe(page))
     assert not found, (
-        f"axe-core: {len(found)} serious or critical violation(s) on {page.url}\n"
-        + describe(found)
+        f"axe-core: {len(found)} serious or critical violation(s) on {page.url}\n" + describe(found)
     )
 
 
@@ -132,7 +131,12 @@ def assert_focus_visible(focused: dict[str, Any] | None, url: str) -> None:
 
 
 def tab_to(
-    page: Page, name: str, *, tag: str = "", in_main: bool = False, backwards: bool = False,
+    page: Page,
+    name: str,
+    *,
+    tag: str = "",
+    in_main: bool = False,
+    backwards: bool = False,
     limit: int = 250,
 ) -> dict[str, Any]:
     """Press Tab (or Shift+Tab) until the focus is on the control named `name`.

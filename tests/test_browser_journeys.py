@@ -145,3 +145,124 @@ def member_journey(page: Page, site: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Space")
     expect(page.get_by_role("main")).to_contain_text(REGISTERED)
+
+
+def editor_journey(page: Page, site: str) -> None:
+    """Coordination adds a contribution under a dossier in Wagtail's admin and publishes it.
+
+    Every step works with the keyboard: the body (a StreamField with a rich text editor)
+    and the choosers are optional and left empty, the date is typed into its field.
+    """
+    page.goto(site + "/connexion/")
+    log_in_by_keyboard(page, EDITOR)
+
+    tab_to(page, "Espace d’administration", tag="a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+    tab_to(page, "Terme de recherche", tag="input", in_main=True)
+    page.keyboard.type("Non-recours")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    tab_to(page, f"Plus d’options pour « {DOSSIER} »", tag="button")
+    page.keyboard.press("Enter")
+    tab_to(page, "Ajouter une sous-page", tag="a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # A dossier takes only contributions: Wagtail opens their form straight away.
+    expect(page).to_have_url(re.compile(r"/admin/pages/add/cms/contributionpage/\d+/$"))
+
+    tab_to(page, "Titre*", tag="input")
+    page.keyboard.type(NEW_CONTRIBUTION)
+    tab_to(page, "Date*", tag="input")
+    page.keyboard.type(date.today().isoformat())
+    tab_to(page, "Résumé", tag="textarea")
+    page.keyboard.type(NEW_SUMMARY)
+
+    tab_to(page, "Plus d'actions", tag="button")
+    page.keyboard.press("Enter")
+    tab_to(page, "Publier", tag="button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    confirmation = page.get_by_role("main").get_by_role("status")
+    expect(confirmation).to_contain_text(NEW_CONTRIBUTION)
+    expect(confirmation).to_contain_text("publiée")
+
+    follow(page, "Visualiser la version publiée", h1=NEW_CONTRIBUTION)
+    expect(page.get_by_role("main")).to_contain_text(NEW_SUMMARY)
+
+
+@pytest.mark.parametrize(
+    "journey",
+    [public_reader_journey, member_journey, editor_journey],
+    ids=["public-reader", "member", "editor"],
+)
+def test_journey_can_be_made_with_the_keyboard_only(journey, site, chromium):
+    with browser_session(chromium) as browser:
+        context = new_context(browser)
+        journey(context.new_page(), site)
+        context.close()
+
+
+# With clicks: the parts tests/test_browser.py and tests/test_browser_directory.py leave out.
+
+
+def log_in(page: Page, site: str, username: str) -> None:
+    page.goto(site + "/connexion/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
+
+
+def test_reader_searches_from_the_header_and_opens_a_result(site, chromium):
+    with browser_session(chromium) as browser:
+        page = new_context(browser).new_page()
+        page.goto(site + "/")
+        search = page.get_by_role("banner").get_by_role("search")
+        search.get_by_label("Rechercher").fill(SEARCHED_WORD)
+        search.get_by_role("button", name="Rechercher").click()
+        expect(page).to_have_url(re.compile(r"/recherche/\?q="))
+        page.get_by_role("main").get_by_role("link", name=SEARCH_RESULT, exact=True).click()
+        expect_h1(page, SEARCH_RESULT)
+
+
+def test_member_opens_their_college_dossier_and_registers_to_a_meeting(site, chromium):
+    with browser_session(chromium) as browser:
+        page = new_context(browser).new_page()
+        log_in(page, site, MEMBER)
+        page.get_by_role("banner").get_by_role("link", name=CONVENTION, exact=True).click()
+        main = page.get_by_role("main")
+        main.get_by_role("link", name="Dossiers thématiques", exact=True).click()
+        main.get_by_role("link", name=COLLEGE_DOSSIER, exact=True).click()
+        expect_h1(page, COLLEGE_DOSSIER)
+
+        page.get_by_role("banner").get_by_role("link", name=CONVENTION, exact=True).click()
+        main.get_by_role("link", name="Rencontres", exact=True).click()
+        main.get_by_role("link", name=MEETING, exact=True).click()
+        expect_h1(page, MEETING)
+        main.get_by_role("button", name=REGISTER).click()
+        expect(main).to_contain_text(REGISTERED)
+
+
+def test_editor_publishes_a_contribution_from_the_admin(site, chromium):
+    with browser_session(chromium) as browser:
+        page = new_context(browser).new_page()
+        log_in(page, site, EDITOR)
+        page.get_by_role("contentinfo").get_by_role("link", name="Espace d’administration").click()
+        page.get_by_role("main").get_by_label("Terme de recherche").fill("Non-recours")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name=f"Plus d’options pour « {DOSSIER} »").click()
+        page.get_by_role("link", name="Ajouter une sous-page").click()
+
+        page.get_by_label("Titre*").fill(NEW_CONTRIBUTION)
+        page.get_by_label("Date*").fill(date.today().isoformat())
+        page.get_by_label("Résumé").fill(NEW_SUMMARY)
+        page.get_by_role("button", name="Plus d'actions").click()
+        page.get_by_role("button", name="Publier").click()
+
+        page.get_by_role("link", name="Visualiser la version publiée").click()
+        expect_h1(page, NEW_CONTRIBUTION)
+        expect(page.get_by_role("main")).to_contain_text(NEW_SUMMARY)

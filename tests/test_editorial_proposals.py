@@ -411,3 +411,38 @@ def test_a_college_restricted_proposal_keeps_its_restriction_after_publication(c
     assert PageViewRestriction.objects.filter(page=page).exists()
     client.force_login(people["formation"])
     assert client.get(page.url).status_code == 403
+
+
+# -- attachments during review -------------------------------------------------------
+
+
+def attachment_of_new_proposal(client, people) -> Document:
+    with_pdf = form_data(attachments=[pdf()])
+    post(client, people["auteur"], with_pdf)
+    return ContributionPage.objects.get().attachments.get().document
+
+
+def test_the_college_referent_may_open_an_attachment_under_review(client, people):
+    from cms.access import can_view_file
+
+    document = attachment_of_new_proposal(client, people)
+
+    assert can_view_file(people["ref-pa"], document)
+
+
+def test_a_member_of_another_college_may_not_open_an_attachment_under_review(client, people):
+    from cms.access import can_view_file
+
+    document = attachment_of_new_proposal(client, people)
+
+    assert not can_view_file(people["formation"], document)
+
+
+def test_a_withdrawn_proposal_closes_its_attachments_to_the_referent(client, people):
+    from cms.access import can_view_file
+
+    document = attachment_of_new_proposal(client, people)
+    client.force_login(people["auteur"])
+    client.post(withdraw_url())
+
+    assert not can_view_file(people["ref-pa"], document)
