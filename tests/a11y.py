@@ -347,5 +347,6 @@ def open_checked(page: Page, checked: CheckedPage, url: str) -> None:
         page.locator(".field__error, [role=alert]").first.wait_for()
     if checked.h1:
         heading = page.get_by_role("heading", level=1)
-        assert heading.count() == 1, f"{url}: {heading.count()} h1"
-        assert heading.inner_text().strip() == checked.h1
+        assert heading.count() == 1, f"{page.url}: {heading.count()} h1 instead of one"
+        text = heading.inner_text().strip()
+        assert text == checked.h1, f"{page.url}: h1 « {text} », expected « {checked.h1} »"

@@ -589,3 +589,41 @@ def test_my_registrations_page_lists_them(client, site):
     content = as_user(client, site, "camille").get("/inscriptions/").content.decode()
     assert "Atelier ouvert" in content and "en position 1" in content
     assert Client().get("/inscriptions/").status_code == 302
+
+
+# -- content files -------------------------------------------------------------------
+
+
+def tree_with_minutes(meeting: str) -> dict:
+    return {
+        "pages": [
+            {"type": "convention", "slug": "k", "title": "Comité", "children": [
+                {"type": "dossier_index", "slug": "dossiers", "title": "Dossiers", "children": [
+                    {"type": "dossier", "slug": "d", "title": "Dossier", "theme": "Éthique",
+                     "children": [
+                         {"type": "contribution", "slug": "cr", "title": "Compte rendu",
+                          "date": day(-3), "meeting": meeting},
+                     ]},
+                ]},
+                {"type": "event_index", "slug": "rencontres", "title": "Rencontres", "children": [
+                    {"type": "event", "slug": "journee", "title": "Journée", "start": moment(-3)},
+                ]},
+            ]},
+        ]
+    }  # fmt: skip
+
+
+def test_content_file_links_minutes_to_a_meeting_loaded_after_them(client, site):
+    load(tree_with_minutes("k/rencontres/journee"))
+    minutes = ContributionPage.objects.get(slug="cr")
+    assert minutes.meeting == event("journee")
+    assert minutes.get_latest_revision().as_object().meeting_id == minutes.meeting_id
+    assert "Compte rendu" in client.get("/k/rencontres/journee/").content.decode()
+
+
+def test_content_file_with_an_unknown_meeting_is_refused(site):
+    from cms.content_loader import ContentError
+
+    with pytest.raises(ContentError, match=r"meeting.*aucune rencontre"):
+        load(tree_with_minutes("k/rencontres/inconnue"))
+    assert not ContributionPage.objects.filter(slug="cr").exists()

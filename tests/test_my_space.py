@@ -61,7 +61,7 @@ def test_member_sees_who_may_see_each_contact_field(client, demo):
 
     html = client.get(SPACE).content.decode()
 
-    assert "<th scope=\"row\">Téléphone</th><td>Personne (masqué)</td>" in html
+    assert '<th scope="row">Téléphone</th><td>Personne (masqué)</td>' in html
     assert "/mes-donnees/" in html
     assert "/mon-profil/" in html
 

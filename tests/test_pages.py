@@ -18,6 +18,7 @@ from cms.models import (
     HomePage,
     MemberDirectoryPage,
     ReglementPage,
+    StandardPage,
 )
 
 PAGE_TYPES = [
@@ -30,6 +31,7 @@ PAGE_TYPES = [
     EventIndexPage,
     EventPage,
     MemberDirectoryPage,
+    StandardPage,
 ]
 
 
@@ -156,7 +158,11 @@ def test_dossier_page_query_count_is_bounded(client, demo):
 
 def test_pages_tree_matches_design(demo):
     home = HomePage.objects.get()
-    assert {type(page.specific) for page in home.get_children()} == {ConventionPage}
+    assert {type(page.specific) for page in home.get_children()} == {ConventionPage, StandardPage}
+    legal_roles = set(
+        StandardPage.objects.exclude(footer_role="").values_list("footer_role", flat=True)
+    )
+    assert {"mentions_legales", "donnees_personnelles"} <= legal_roles
     assert Page.objects.type(ContributionPage).count() >= 20
 
 

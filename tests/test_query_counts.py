@@ -22,6 +22,10 @@ from cms.content_loader import ContentLoader
 from tests.conftest import DEMO_CONTENT, load, rolled_back
 from tests.test_page_weight import PAGE_CASES, PageCase
 
+# The measures are taken in a module fixture: this mark makes pytest-django create the
+# test database for this module even though the tests only compare numbers.
+pytestmark = pytest.mark.django_db
+
 # Generous: most queries are Wagtail's (routing, site, restrictions), the session's and
 # the shell's (menus, footer); a page type far above this has a problem.
 MAX_QUERIES = 60

@@ -1,1 +1,1 @@
-""""Mon espace": one page that gathers what concerns the logged-in member."""
+""" "Mon espace": one page that gathers what concerns the logged-in member."""

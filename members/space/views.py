@@ -53,7 +53,10 @@ def college_summaries(member: Member, viewer: Viewer) -> list[CollegeSummary]:
         CollegeSummary(
             membership.college,
             membership.is_referent,
-            [card_for(viewer, referent.member) for referent in membership.college.referent_memberships],
+            [
+                card_for(viewer, referent.member)
+                for referent in membership.college.referent_memberships
+            ],
         )
         for membership in memberships
     ]

@@ -1,0 +1,111 @@
+"""Every page checked by axe reads at 320 px, at 1280 px and at 1280 px zoomed to 200 %.
+
+At each width: no horizontal scroll, nothing clipped, the main navigation and the search
+field are visible and reached with the Tab key. Loading the page asks nothing from another
+host than the site itself (no font, script or statistics from elsewhere).
+
+Zoom is not `device_scale_factor` (that only sharpens pixels): a 200 % zoom of a 1280 px
+window lays the page out in 640 CSS pixels, which is what the test gives it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.a11y import (
+    CHECKED_IDS,
+    CHECKED_PAGES,
+    browser_session,
+    focused_element,
+    new_context,
+    open_checked,
+    resolve,
+    tab_to,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+VIEWPORTS = {
+    "320 px": {"width": 320, "height": 640},
+    "1280 px": {"width": 1280, "height": 800},
+    "1280 px à 200 %": {"width": 640, "height": 400},
+}
+
+# Elements whose content overflows a box that hides it (overflow hidden or clip), leaving out
+# the visually hidden texts meant for screen readers (1 px boxes, on purpose).
+CLIPPED_JS = """() => {
+    const clipped = [];
+    for (const element of document.querySelectorAll('body, body *')) {
+        const style = getComputedStyle(element);
+        const hides = ['hidden', 'clip'].includes(style.overflowX)
+            || ['hidden', 'clip'].includes(style.overflowY);
+        if (!hides || element.clientWidth <= 1 || style.display === 'none') continue;
+        if (element.scrollWidth > element.clientWidth + 1
+                || element.scrollHeight > element.clientHeight + 1) {
+            clipped.push(element.tagName.toLowerCase()
+                + (element.className ? '.' + String(element.className).replace(/ +/g, '.') : '')
+                + ' « ' + element.innerText.trim().slice(0, 40) + ' »');
+        }
+    }
+    return clipped;
+}"""
+
+HORIZONTAL_SCROLL_JS = (
+    "() => [document.documentElement.scrollWidth, window.innerWidth, "
+    "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+    " > window.innerWidth + 1).slice(-3).map(e => e.tagName + '.' + e.className)]"
+)
+
+MAIN_NAVIGATION = "nav[aria-label='Navigation principale'] a"
+HEADER_SEARCH = "#site-search-q"
+
+
+def assert_fits(page: Page, viewport: str) -> None:
+    scroll_width, inner_width, wide = page.evaluate(HORIZONTAL_SCROLL_JS)
+    assert scroll_width <= inner_width, (
+        f"{viewport}: horizontal scroll on {page.url} ({scroll_width} > {inner_width} px); "
+        f"wider than the window: {wide}"
+    )
+    clipped = page.evaluate(CLIPPED_JS)
+    assert not clipped, f"{viewport}: clipped content on {page.url}: {clipped}"
+
+
+def assert_navigation_and_search_reachable(page: Page, viewport: str) -> None:
+    navigation = page.locator(MAIN_NAVIGATION)
+    assert navigation.count() > 0, f"{viewport}: no main navigation on {page.url}"
+    assert navigation.first.is_visible(), f"{viewport}: main navigation hidden on {page.url}"
+    assert page.locator(HEADER_SEARCH).is_visible(), f"{viewport}: search hidden on {page.url}"
+
+    # From the top of the page (the skip link), as after loading it.
+    page.locator(".skip-link").focus()
+    first_link = navigation.first.inner_text().strip()
+    tab_to(page, first_link, tag="a", limit=30)
+    tab_to(page, "Rechercher", tag="input", limit=30)
+    assert focused_element(page)["id"] == HEADER_SEARCH[1:]
+
+
+@pytest.mark.parametrize("checked", CHECKED_PAGES, ids=CHECKED_IDS)
+def test_page_reads_at_every_width_without_other_hosts(checked, site, chromium):
+    url, cookies = resolve(checked, site)
+    site_host = urlsplit(site).netloc
+    with browser_session(chromium) as browser:
+        for viewport, size in VIEWPORTS.items():
+            context = new_context(browser, cookies, viewport=size)
+            page = context.new_page()
+            hosts: set[str] = set()
+            page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+            open_checked(page, checked, url)
+            page.wait_for_load_state("networkidle")
+
+            assert hosts - {"", site_host} == set(), (
+                f"{viewport}: {url} asked other hosts: {sorted(hosts - {'', site_host})}"
+            )
+            assert_fits(page, viewport)
+            assert_navigation_and_search_reachable(page, viewport)
+            context.close()
