@@ -948,6 +948,8 @@ class ContentLoader:
                 ).first()
                 if meeting is None:
                     raise ContentError(path, f"« {value} » : aucune rencontre à cette adresse")
+            # Fresh from the database: publishing saved another copy of the page.
+            page = type(page).objects.get(pk=page.pk)
             if page.meeting_id == (meeting.pk if meeting else None):
                 continue
             page.meeting = meeting

@@ -269,6 +269,7 @@ CHECKED_PAGES = [
     ),
     CheckedPage("member-card", "/paca/annuaire/membres/{referente}/", "Nadia H.", user="membre"),
     CheckedPage("standard-page", "{standard_page}", ""),
+    CheckedPage("accessibility-statement", "/accessibilite/", "Déclaration d'accessibilité"),
     CheckedPage("search-results", "/recherche/?q=numérique", "Rechercher"),
     CheckedPage("search-no-result", "/recherche/?q=zxqwvbn", "Rechercher"),
     CheckedPage("login", "/connexion/", "Connexion"),

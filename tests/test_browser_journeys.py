@@ -255,11 +255,12 @@ def test_editor_publishes_a_contribution_from_the_admin(site, chromium):
         page.get_by_role("main").get_by_label("Terme de recherche").fill("Non-recours")
         page.keyboard.press("Enter")
         page.get_by_role("button", name=f"Plus d’options pour « {DOSSIER} »").click()
-        page.get_by_role("link", name="Ajouter une sous-page").click()
+        # The row's menu item (the header's button of the same name adds under the root).
+        page.get_by_text("Ajouter une sous-page", exact=True).click()
 
-        page.get_by_label("Titre*").fill(NEW_CONTRIBUTION)
-        page.get_by_label("Date*").fill(date.today().isoformat())
-        page.get_by_label("Résumé").fill(NEW_SUMMARY)
+        page.get_by_role("textbox", name="Titre*").fill(NEW_CONTRIBUTION)
+        page.get_by_role("textbox", name="Date*").fill(date.today().isoformat())
+        page.get_by_role("textbox", name="Résumé").fill(NEW_SUMMARY)
         page.get_by_role("button", name="Plus d'actions").click()
         page.get_by_role("button", name="Publier").click()
 

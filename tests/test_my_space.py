@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
+from cms.visibility import Visibility
 from members.models import Member
 
 SPACE = "/mon-espace/"
@@ -40,7 +42,7 @@ def test_member_sees_their_college_and_its_referent(client, demo):
 
     html = client.get(SPACE).content.decode()
 
-    assert "Développement local" in html or "developpement" in html.lower()
+    assert "<h3>Acteurs du développement local</h3>" in html
     odile = Member.objects.get(user__username="odile")
     assert odile.user.first_name in html
 
@@ -75,7 +77,7 @@ def test_member_sees_their_published_contributions(client, demo):
 
     html = client.get(SPACE).content.decode()
 
-    assert contribution.title in html
+    assert escape(contribution.title) in html
 
 
 @pytest.mark.parametrize("username", ["membre", "referente", "coordination"])
@@ -88,3 +90,61 @@ def test_space_keeps_a_bounded_number_of_queries(client, demo, username):
 
     assert response.status_code == 200
     assert len(queries) <= 30, [query["sql"] for query in queries.captured_queries]
+
+
+def test_member_sees_their_proposal_and_its_review_status(client, demo):
+    from cms.editorial.proposals import ProposalContent, create_proposal
+    from cms.models import DossierPage
+
+    member = Member.objects.get(user__username="membre")
+    dossier = DossierPage.objects.get(slug="territorialisation")
+    college = member.colleges.get()
+    content = ProposalContent(
+        title="Une table ronde par quartier",
+        summary="",
+        text="Se réunir chaque trimestre.",
+        visibility=Visibility.members(),
+        colleges=[college],
+    )
+    create_proposal(dossier, member, content)
+    login(client, "membre")
+
+    html = client.get(SPACE).content.decode()
+
+    assert "Une table ronde par quartier" in html
+    assert f"En relecture par les référents du collège {college.name}" in html
+
+
+def test_member_sees_the_meeting_they_registered_for(client, demo):
+    from cms.meetings.services import register
+    from cms.models import EventPage
+
+    user = login(client, "membre")
+    event = EventPage.objects.live().filter(slug="seminaire-acces-aux-droits-2027").get()
+    register(event, user)
+
+    html = client.get(SPACE).content.decode()
+
+    assert escape(event.title) in html
+    assert "Inscrit" in html
+
+
+def test_member_sees_the_dossiers_they_follow(client, demo):
+    from cms.models import DossierPage
+    from cms.notifications.preferences import follow
+
+    user = login(client, "membre")
+    dossier = DossierPage.objects.get(slug="non-recours-numerique")
+    follow(user, dossier)
+
+    html = client.get(SPACE).content.decode()
+
+    assert f">{escape(dossier.title)}</a>" in html
+
+
+def test_header_links_to_my_space_for_a_logged_in_member(client, demo):
+    login(client, "membre")
+
+    html = client.get("/").content.decode()
+
+    assert 'href="/mon-espace/"' in html
