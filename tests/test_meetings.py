@@ -627,3 +627,54 @@ def test_content_file_with_an_unknown_meeting_is_refused(site):
     with pytest.raises(ContentError, match=r"meeting.*aucune rencontre"):
         load(tree_with_minutes("k/rencontres/inconnue"))
     assert not ContributionPage.objects.filter(slug="cr").exists()
+
+
+def test_past_meetings_are_listed_twelve_per_page(client, db):
+    import datetime
+
+    from django.utils import timezone
+
+    from cms.models import EventIndexPage, EventPage
+    from tests.conftest import load
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    load(
+        {
+            "pages": [
+                {
+                    "type": "convention",
+                    "slug": "archives",
+                    "title": "Convention",
+                    "children": [
+                        {
+                            "type": "event_index",
+                            "slug": "rencontres",
+                            "title": "Rencontres",
+                            "children": [
+                                {
+                                    "type": "event",
+                                    "slug": f"rencontre-{number}",
+                                    "title": f"Rencontre numéro {number:02d}",
+                                    "start": (
+                                        long_ago + datetime.timedelta(days=number)
+                                    ).isoformat(),
+                                }
+                                for number in range(15)
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    index = EventIndexPage.objects.get(slug="rencontres")
+    assert EventPage.objects.child_of(index).count() == 15
+
+    first = client.get(index.url).content.decode()
+    second = client.get(index.url + "?page=2").content.decode()
+    garbage = client.get(index.url + "?page=zzz")
+
+    assert "Rencontre numéro 14" in first and "Rencontre numéro 02" not in first
+    assert "Rencontre numéro 02" in second and "Rencontre numéro 14" not in second
+    assert "Page 1 sur 2" in first
+    assert garbage.status_code == 200

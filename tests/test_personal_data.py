@@ -265,3 +265,42 @@ def test_command_anonymises_former_members_and_has_a_dry_run(site):
     assert member("amina").anonymised_at is None
     call_command("anonymise_former_members", stdout=io.StringIO())
     assert Member.objects.get(user__username__startswith="ancien-membre-").anonymised_at
+
+
+# -- declined adhesion requests -----------------------------------------------------------
+
+
+def declined_request(decided_days_ago: int) -> AdhesionRequest:
+    import datetime
+
+    from django.utils import timezone
+
+    return AdhesionRequest.objects.create(
+        college=College.objects.get(slug="personnes-accompagnees"),
+        first_name="Refusée",
+        last_name=f"Il y a {decided_days_ago} jours",
+        email="refus@example.org",
+        consent_at=CONSENT,
+        status=AdhesionRequest.Status.DECLINED,
+        decided_at=timezone.now() - datetime.timedelta(days=decided_days_ago),
+    )
+
+
+def test_command_deletes_requests_declined_more_than_a_year_ago(site):
+    old = declined_request(400)
+    recent = declined_request(30)
+
+    call_command("anonymise_former_members", stdout=io.StringIO())
+
+    assert not AdhesionRequest.objects.filter(pk=old.pk).exists()
+    assert AdhesionRequest.objects.filter(pk=recent.pk).exists()
+
+
+def test_dry_run_counts_old_declined_requests_without_deleting(site):
+    old = declined_request(400)
+    out = io.StringIO()
+
+    call_command("anonymise_former_members", "--dry-run", stdout=out)
+
+    assert "1 demande(s) d'adhésion refusée(s) à supprimer" in out.getvalue()
+    assert AdhesionRequest.objects.filter(pk=old.pk).exists()

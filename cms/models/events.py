@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -9,6 +10,10 @@ from wagtail.fields import RichTextField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.models.base import IntranetPage
+
+
+# Upcoming meetings are few; the past ones accumulate year after year.
+PAST_EVENTS_PER_PAGE = 12
 
 
 class EventIndexPage(IntranetPage):
@@ -26,7 +31,11 @@ class EventIndexPage(IntranetPage):
         events = self.visible_children(request.user, EventPage)
         now = timezone.now()
         context["upcoming_events"] = events.filter(start__gte=now).order_by("start")
-        context["past_events"] = events.filter(start__lt=now).order_by("-start")
+        past_events = events.filter(start__lt=now).order_by("-start", "-pk")
+        context["page_obj"] = Paginator(past_events, PAST_EVENTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context["past_events"] = context["page_obj"].object_list
         context["ics_url"] = reverse("meetings:index_ics", args=[self.pk])
         return context
 

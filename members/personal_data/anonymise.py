@@ -1,6 +1,12 @@
-"""Anonymise former members: their profile stays for statistics, nothing identifies them."""
+"""Anonymise former members: their profile stays for statistics, nothing identifies them.
+
+Also forget declined adhesion requests a year after the decision, as the "Données
+personnelles" page promises.
+"""
 
 from __future__ import annotations
+
+import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -10,6 +16,7 @@ from members.models import AdhesionRequest, Member
 from members.roles import sync_access
 
 ANONYMOUS_FIRST_NAME = "Ancien membre"
+DECLINED_REQUESTS_KEPT_FOR = datetime.timedelta(days=365)
 
 
 def anonymous_username(member: Member) -> str:
@@ -62,4 +69,18 @@ def anonymise_former_members() -> int:
         for member in members_to_anonymise():
             anonymise_member(member)
             count += 1
+    return count
+
+
+def declined_requests_to_delete(now: datetime.datetime | None = None) -> QuerySet:
+    """Declined adhesion requests decided more than a year ago."""
+    limit = (now or timezone.now()) - DECLINED_REQUESTS_KEPT_FOR
+    return AdhesionRequest.objects.filter(
+        status=AdhesionRequest.Status.DECLINED, decided_at__lt=limit
+    )
+
+
+def delete_old_declined_requests(now: datetime.datetime | None = None) -> int:
+    """Delete declined adhesion requests decided more than a year ago; return how many."""
+    count, _ = declined_requests_to_delete(now).delete()
     return count
