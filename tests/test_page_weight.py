@@ -23,6 +23,13 @@ def a_member_card() -> str:
     return f"/paca/annuaire/membres/{member.pk}/"
 
 
+def a_reglement_comparison() -> str:
+    from cms.reglement.models import ReglementVersion
+
+    oldest = ReglementVersion.objects.order_by("adopted_on", "pk").first()
+    return f"/paca/reglement/versions/comparer/?de={oldest.pk}&a=en-vigueur"
+
+
 @dataclass(frozen=True)
 class PageCase:
     """One page type of the demo and who opens it: members-only pages are not public,
@@ -54,6 +61,12 @@ PAGE_CASES = [
     PageCase("standard", "/mentions-legales/"),
     PageCase("search", "/recherche/?q=num%C3%A9rique"),
     PageCase("login", "/connexion/", for_members=False),
+    PageCase("reglement-versions", "/paca/reglement/versions/"),
+    PageCase("reglement-compare", a_reglement_comparison),
+    PageCase("my-space", "/mon-espace/", public=False),
+    PageCase("my-proposals", "/propositions/", public=False),
+    PageCase("follows", "/suivi/", public=False),
+    PageCase("my-registrations", "/inscriptions/", public=False),
 ]
 READERS = ["anonymous", "membre"]
 

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cms.content_loader import ContentLoader
 from cms.models import HomePage
@@ -34,6 +35,8 @@ MAX_QUERIES = 60
 EXTRA_CONTRIBUTIONS = 40
 EXTRA_MEMBERS = 40
 EXTRA_MEETINGS = 5
+# Proposals, follows and registrations of the measured member in the second pass.
+EXTRA_ACTIVITY = 4
 
 COLLEGES = [
     "personnes-accompagnees",
@@ -174,6 +177,34 @@ def measure(case: PageCase, reader: str) -> tuple[int, int]:
     return len(queries), len(response.content)
 
 
+def member_activity(username: str, count: int) -> None:
+    """The member's own things shown in their space: proposals, follows, registrations."""
+    from cms.editorial.proposals import ProposalContent, create_proposal
+    from cms.meetings.services import register
+    from cms.models import DossierPage, EventPage
+    from cms.notifications.preferences import follow
+    from cms.visibility import Visibility
+    from members.models import Member
+
+    member = Member.objects.select_related("user").get(user__username=username)
+    user, college = member.user, member.colleges.first()
+    dossiers = list(DossierPage.objects.live().public().order_by("path"))
+    for index in range(count):
+        content = ProposalContent(
+            title=f"Proposition de {username} numéro {index}",
+            summary="Un résumé.",
+            text="Un paragraphe.",
+            visibility=Visibility.members(),
+            colleges=[college],
+        )
+        create_proposal(dossiers[index % len(dossiers)], member, content)
+    for dossier in dossiers[:count]:
+        follow(user, dossier)
+    upcoming = EventPage.objects.live().public().filter(start__gt=timezone.now())
+    for event in upcoming.order_by("start")[:count]:
+        register(event, user)
+
+
 def index_everything() -> None:
     """What the background indexing does after a commit (this module never commits)."""
     sync_subtree(HomePage.objects.get())
@@ -185,10 +216,12 @@ def measures(django_db_setup, django_db_blocker) -> dict:
     results: dict = {}
     with rolled_back(django_db_blocker), override_settings(PAGE_CACHE_ENABLED=False):
         ContentLoader.from_file(DEMO_CONTENT).load()
+        member_activity("membre", 1)
         index_everything()
         for case, reader in reader_cases():
             results[case.name, reader] = [measure(case, reader)]
         load(extra_content())
+        member_activity("membre", EXTRA_ACTIVITY)
         index_everything()
         for case, reader in reader_cases():
             results[case.name, reader].append(measure(case, reader))
@@ -220,6 +253,10 @@ def test_query_count_stays_under_the_ceiling(measures, page, reader):
         ("meetings", "anonymous"),
         ("directory", "membre"),
         ("directory-organisations", "membre"),
+        ("my-space", "membre"),
+        ("my-proposals", "membre"),
+        ("follows", "membre"),
+        ("my-registrations", "membre"),
     ],
 )
 def test_the_extra_content_shows_on_the_listings(measures, page, reader):
