@@ -841,13 +841,9 @@ class ContentLoader:
     _fields_event_index = _fields_dossier_index
 
     def _fields_standard(self, entry, path, page_path):
-        footer_role = _choice(
-            entry, "footer_role", path, [""] + StandardPage.FooterRole.values, ""
-        )
+        footer_role = _choice(entry, "footer_role", path, [""] + StandardPage.FooterRole.values, "")
         if footer_role:
-            taken = StandardPage.objects.filter(footer_role=footer_role).exclude(
-                url_path=page_path
-            )
+            taken = StandardPage.objects.filter(footer_role=footer_role).exclude(url_path=page_path)
             if taken.exists():
                 raise ContentError(
                     f"{path}.footer_role", f"une autre page a déjà le rôle « {footer_role} »"
@@ -868,6 +864,7 @@ class ContentLoader:
             else:
                 blocks.append(("paragraph", text_to_html(paragraph)))
         return blocks
+
     _fields_directory = _fields_dossier_index
 
     def _fields_dossier(self, entry, path, page_path):

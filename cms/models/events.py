@@ -11,7 +11,6 @@ from wagtail.fields import RichTextField
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.models.base import IntranetPage
 
-
 # Upcoming meetings are few; the past ones accumulate year after year.
 PAST_EVENTS_PER_PAGE = 12
 
