@@ -15,6 +15,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import DeleteView, EditView, HistoryView, IndexView
 
+from cms.exports.spreadsheet import safe_cell
 from members import admin_views
 from members.admin_forms import MemberAdminForm, OrganisationAdminForm, visibility_field_name
 from members.models import College, Member, Organisation, Territory
@@ -87,8 +88,6 @@ class RelatedFilter(RelatedFieldListFilter):
 class ExportIndexView(IndexView):
     """Listing whose spreadsheet export has French headings and is safe to open in a spreadsheet."""
 
-    FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
     @property
     def export_headings(self) -> dict:
         return getattr(self.model_admin, "export_headings", {})
@@ -96,8 +95,8 @@ class ExportIndexView(IndexView):
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         # A cell starting with « = » would run as a formula when the CSV is opened.
-        if export_format == self.FORMAT_CSV and str(value).startswith(self.FORMULA_PREFIXES):
-            return "'" + str(value)
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
+            return safe_cell(value)
         return value
 
     def stream_csv(self, queryset):

@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from cms.exports.dossiers import safe_cell
 from cms.exports.pdf import OfflineFetcher, html_to_pdf
+from cms.exports.spreadsheet import safe_cell
 from cms.models import DossierPage, ReglementPage
 from tests.conftest import load
 
@@ -194,7 +194,8 @@ def test_preconisations_csv_never_hands_a_formula_to_a_spreadsheet(client, site)
         ("=1+1", "'=1+1"),
         ("-2", "'-2"),
         ("@cmd", "'@cmd"),
-        ("Texte\nsur deux lignes", "Texte sur deux lignes"),
+        ("Texte ordinaire", "Texte ordinaire"),
+        (None, ""),
     ],
 )
 def test_csv_cells_are_made_safe(value, expected):

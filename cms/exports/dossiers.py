@@ -12,18 +12,15 @@ a formula.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from cms.exports.downloads import download, filename
 from cms.exports.pdf import render_pdf
+from cms.exports.spreadsheet import csv_bytes
 
 CSV_HEADER = ["Préconisation", "Détail", "Contribution", "Type", "Date", "Collèges", "Adresse"]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _contributions(dossier, user) -> list:
@@ -46,9 +43,9 @@ def synthesis_pdf(request: HttpRequest, dossier) -> HttpResponse:
     return download(pdf, "application/pdf", filename("synthese", dossier.slug, extension="pdf"))
 
 
-def safe_cell(value: str) -> str:
-    text = " ".join(str(value or "").split())
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def _one_line(value: str) -> str:
+    # A préconisation's description may span lines: one row per préconisation reads better.
+    return " ".join(str(value or "").split())
 
 
 def preconisations_rows(request: HttpRequest, dossier) -> list[list[str]]:
@@ -58,8 +55,8 @@ def preconisations_rows(request: HttpRequest, dossier) -> list[list[str]]:
         contribution = row.contribution
         rows.append(
             [
-                row.title,
-                row.description,
+                _one_line(row.title),
+                _one_line(row.description),
                 contribution.title,
                 contribution.get_contribution_type_display(),
                 date_format(contribution.date, "Y-m-d") if contribution.date else "",
@@ -71,14 +68,8 @@ def preconisations_rows(request: HttpRequest, dossier) -> list[list[str]]:
 
 
 def preconisations_csv(request: HttpRequest, dossier) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in preconisations_rows(request, dossier):
-        writer.writerow([safe_cell(cell) for cell in row])
-    content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     return download(
-        content,
+        csv_bytes(CSV_HEADER, preconisations_rows(request, dossier)),
         "text/csv; charset=utf-8",
         filename("preconisations", dossier.slug, extension="csv"),
     )

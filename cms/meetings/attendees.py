@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
+from cms.exports.spreadsheet import csv_bytes
 from cms.meetings.models import Registration, TravelSupportRequest
 from members.models import CollegeMembership
 from members.visibility import Viewer, display_name, may_see_field
@@ -24,7 +23,6 @@ CSV_HEADERS = [
     "prise en charge des frais demandée",
 ]
 # A spreadsheet would run a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -115,28 +113,21 @@ def attendees_of(event, viewer: Viewer) -> list[Attendee]:
     return attendees
 
 
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+def attendees_csv(attendees: list[Attendee]) -> bytes:
+    """The attendee list as a CSV file for spreadsheets (see ``cms.exports.spreadsheet``)."""
+    return csv_bytes(CSV_HEADERS, (_csv_row(attendee) for attendee in attendees))
 
 
-def attendees_csv(attendees: list[Attendee]) -> str:
-    """Semicolon-separated, as spreadsheets set up for French expect; the BOM is added on send."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for attendee in attendees:
-        status = attendee.status
-        if attendee.position:
-            status = f"{status} ({attendee.position})"
-        writer.writerow(
-            [
-                _cell(attendee.name),
-                _cell(attendee.organisation),
-                _cell(attendee.colleges),
-                _cell(attendee.email),
-                status,
-                timezone.localtime(attendee.registered_at).strftime("%d/%m/%Y %H:%M"),
-                attendee.travel_support_label,
-            ]
-        )
-    return buffer.getvalue()
+def _csv_row(attendee: Attendee) -> list[str]:
+    status = attendee.status
+    if attendee.position:
+        status = f"{status} ({attendee.position})"
+    return [
+        attendee.name,
+        attendee.organisation,
+        attendee.colleges,
+        attendee.email,
+        status,
+        timezone.localtime(attendee.registered_at).strftime("%d/%m/%Y %H:%M"),
+        attendee.travel_support_label,
+    ]

@@ -23,6 +23,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 
 from cms.access import can_view_page, visible_pages
+from cms.exports.downloads import download, filename
 from cms.meetings import services
 from cms.meetings.attendees import attendees_csv, attendees_of
 from cms.meetings.ical import calendar_for, ics_response
@@ -211,14 +212,8 @@ def attendees(event, request: HttpRequest) -> HttpResponse:
 def attendees_csv_download(event, request: HttpRequest) -> HttpResponse:
     _require_coordination(request)
     content = attendees_csv(attendees_of(event, Viewer.of(request.user)))
-    # The BOM tells spreadsheets the file is UTF-8, so accents show correctly.
-    response = HttpResponse(
-        ("\ufeff" + content).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    filename = f"participants-{slugify(event.slug) or event.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    name = filename("participants", event.slug or str(event.pk), extension="csv")
+    return download(content, "text/csv; charset=utf-8", name)
 
 
 # ---------------------------------------------------------------------------
