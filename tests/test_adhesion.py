@@ -324,3 +324,20 @@ def test_accepting_twice_changes_nothing_the_second_time(client, coordination):
     assert get_user_model().objects.count() == users
     assert Member.objects.filter(user__email="nadia.martin@example.org").count() == 1
     assert mail.outbox == []
+
+
+def test_accepting_a_request_whose_email_has_an_account_creates_nothing(client, coordination):
+    submit(client, person_data())
+    request_obj = AdhesionRequest.objects.get()
+    get_user_model().objects.create_user("nadia-deja", email="Nadia.Martin@example.org")
+    users = get_user_model().objects.count()
+    client.force_login(coordination)
+    mail.outbox.clear()
+
+    response = client.post(accept_url(request_obj), follow=True)
+
+    assert "« nadia-deja » utilise déjà" in response.content.decode()
+    request_obj.refresh_from_db()
+    assert request_obj.status == AdhesionRequest.Status.PENDING
+    assert get_user_model().objects.count() == users
+    assert mail.outbox == []

@@ -17,6 +17,14 @@ class AlreadyDecided(Exception):
     """The request was accepted or declined before: it cannot be decided again."""
 
 
+class EmailAlreadyUsed(Exception):
+    """An account already has the request's e-mail address: a second one would be a duplicate."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(username)
+        self.username = username
+
+
 def submit(form: AdhesionForm) -> AdhesionRequest:
     """Save a valid public request, then tell the requester and coordination."""
     request_obj = form.save(commit=False)
@@ -80,6 +88,9 @@ def accept(request_obj: AdhesionRequest, by_user) -> Member:
     today = timezone.localdate()
     with transaction.atomic():
         request_obj = _pending(request_obj)
+        existing = get_user_model().objects.filter(email__iexact=request_obj.email).first()
+        if existing is not None:
+            raise EmailAlreadyUsed(existing.get_username())
         organisation = None
         if request_obj.kind == AdhesionRequest.Kind.ORGANISATION:
             organisation = _create_organisation(request_obj, today)
