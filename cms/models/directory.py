@@ -37,6 +37,8 @@ from members.visibility import (
 MEMBERS_PER_PAGE = 24
 ORGANISATIONS_PER_PAGE = 24
 QUERY_MAX_LENGTH = 100
+# The territory filter's value for "every territory" (a local directory defaults to its own).
+ALL_TERRITORIES = "tous"
 
 
 @dataclass
@@ -49,21 +51,39 @@ class Filters:
     expertise: str = ""
     query: str = ""
     ignored: list[str] = field(default_factory=list)
+    # A local comité's directory shows its own territory until the reader widens it.
+    default_territory: str = ""
 
     @property
     def active(self) -> bool:
-        return any((self.college, self.territory, self.type, self.expertise, self.query))
+        chosen_territory = self.territory if self.territory != self.default_territory else ""
+        return any((self.college, chosen_territory, self.type, self.expertise, self.query))
+
+    @property
+    def shows_default_territory(self) -> bool:
+        return bool(self.default_territory) and self.territory == self.default_territory
 
 
-def read_filters(params: QueryDict, allowed: dict[str, set[str]]) -> Filters:
-    """Keep each filter whose value is among ``allowed[name]``; note the others as ignored."""
-    filters = Filters(query=" ".join(params.get("q", "").split())[:QUERY_MAX_LENGTH])
+def read_filters(
+    params: QueryDict, allowed: dict[str, set[str]], default_territory: str = ""
+) -> Filters:
+    """Keep each filter whose value is among ``allowed[name]``; note the others as ignored.
+
+    Without a territory in the query string, ``default_territory`` applies; the value
+    ``ALL_TERRITORIES`` asks for every territory.
+    """
+    filters = Filters(
+        query=" ".join(params.get("q", "").split())[:QUERY_MAX_LENGTH],
+        default_territory=default_territory,
+    )
     for name, values in allowed.items():
         value = params.get(name, "")
         if value in values:
             setattr(filters, name, value)
-        elif value:
+        elif value and not (name == "territory" and value == ALL_TERRITORIES):
             filters.ignored.append(name)
+    if "territory" not in params and default_territory in allowed.get("territory", ()):
+        filters.territory = default_territory
     return filters
 
 
@@ -210,8 +230,21 @@ class MemberDirectoryPage(RoutablePageMixin, IntranetPage):
             card.url = self.sub_url(request, "member_detail", card.member.pk)
         return cards
 
+    def local_territory(self) -> Territory | None:
+        """The territory of a local comité (one below the top of the tree), else None."""
+        from cms.models.convention import ConventionPage
+
+        convention = (
+            ConventionPage.objects.filter(pk=self.get_parent().pk)
+            .select_related("territory")
+            .first()
+        )
+        territory = convention.territory if convention else None
+        return territory if territory is not None and territory.parent_id else None
+
     def filter_context(self, request: HttpRequest, with_expertise: bool, viewer: Viewer) -> dict:
         colleges = list(College.objects.all())
+        local = self.local_territory()
         territories = territory_options(list(Territory.objects.all()))
         tags = self.expertise_tags(viewer) if with_expertise else []
         allowed = {
@@ -222,7 +255,9 @@ class MemberDirectoryPage(RoutablePageMixin, IntranetPage):
         if with_expertise:
             allowed["expertise"] = {tag.slug for tag in tags}
         return {
-            "filters": read_filters(request.GET, allowed),
+            "filters": read_filters(request.GET, allowed, local.slug if local else ""),
+            "local_territory": local,
+            "all_territories": ALL_TERRITORIES,
             "colleges": colleges,
             "territories": territories,
             "types": Organisation.Type.choices,
