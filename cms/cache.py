@@ -28,6 +28,7 @@ from django.contrib import messages
 from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -92,11 +93,26 @@ def _key(request: HttpRequest, generation: int) -> str:
 # Which requests and responses may use the cache
 
 
-def _may_read_cache(request: HttpRequest) -> bool:
-    """Only anonymous GETs with no message waiting to be shown."""
-    if request.method != "GET" or request.user.is_authenticated:
+def _holds_no_session(request: HttpRequest) -> bool:
+    """No session and no message cookie: anonymous, with no message, for sure.
+
+    Answered from the cookies alone, so that a response which does not depend on the
+    reader (a public feed) is not marked ``Vary: Cookie`` by this middleware.
+    """
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _is_anonymous_without_messages(request: HttpRequest) -> bool:
+    if _holds_no_session(request):
+        return True
+    if request.user.is_authenticated:
         return False
     return len(messages.get_messages(request)) == 0
+
+
+def _may_read_cache(request: HttpRequest) -> bool:
+    """Only anonymous GETs with no message waiting to be shown."""
+    return request.method == "GET" and _is_anonymous_without_messages(request)
 
 
 def _is_public_page_response(response: HttpResponse) -> bool:
@@ -111,12 +127,10 @@ def _is_public_page_response(response: HttpResponse) -> bool:
 def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
     if response.status_code != 200 or response.streaming:
         return False
-    if request.user.is_authenticated or response.cookies:
+    if response.cookies or not _is_anonymous_without_messages(request):
         return False
     # The page used the CSRF token (a form): the token belongs to this reader.
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
-        return False
-    if len(messages.get_messages(request)) > 0:
         return False
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
@@ -154,6 +168,8 @@ class AnonymousPageCacheMiddleware:
         if entry is not None:
             response = _restored(entry)
             response[CACHE_HEADER] = "hit"
+            # A logged-in reader gets another page: shared caches must tell them apart.
+            patch_vary_headers(response, ("Cookie",))
             return response
         response = self.get_response(request)
         if _may_store(request, response):

@@ -95,6 +95,12 @@ def test_dossier_feed_does_not_depend_on_cookies(client, site):
     assert not member.cookies
 
 
+def test_dossier_feed_for_a_reader_without_cookies_does_not_vary_on_cookies(client, site):
+    response = client.get(f"/flux/dossiers/{dossier('ouvert').pk}/")
+
+    assert "Cookie" not in response.get("Vary", "")
+
+
 def test_dossier_feed_of_a_non_public_dossier_is_not_found(client, site):
     url = f"/flux/dossiers/{dossier('ferme').pk}/"
     assert client.get(url).status_code == 404

@@ -46,6 +46,13 @@ def test_a_hit_keeps_the_security_headers(client, demo):
     assert response["X-Frame-Options"] == "DENY"
 
 
+def test_a_hit_still_varies_on_cookies_for_shared_caches(client, demo):
+    client.get(DOSSIER)
+    response = client.get(DOSSIER)
+    assert cache_state(response) == "hit"
+    assert "Cookie" in response["Vary"]
+
+
 def test_each_query_string_is_cached_apart(client, demo):
     client.get(DOSSIER)
     assert cache_state(client.get(DOSSIER, {"college": "developpement-local"})) == "miss"
