@@ -97,8 +97,8 @@ def can_view_page(user, page: Page) -> bool:
 # Files: a document or image is as visible as the pages that use it.
 
 
-def pages_using(obj) -> QuerySet:
-    """Live pages that reference this document or image (Wagtail's reference index)."""
+def _ids_of_pages_using(obj) -> list[int]:
+    """Pages (live or not) that reference this document or image (Wagtail's reference index)."""
     from wagtail.models import ReferenceIndex
 
     page_type = ContentType.objects.get_for_model(Page)
@@ -107,7 +107,12 @@ def pages_using(obj) -> QuerySet:
         .filter(base_content_type=page_type)
         .values_list("object_id", flat=True)
     )
-    return Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids])
+    return [int(pk) for pk in page_ids]
+
+
+def pages_using(obj) -> QuerySet:
+    """Live pages that reference this document or image."""
+    return Page.objects.live().filter(pk__in=_ids_of_pages_using(obj))
 
 
 def _edits_files(user, model) -> bool:
@@ -122,27 +127,22 @@ def _edits_files(user, model) -> bool:
 
 def _reviews_a_page_using(user, obj) -> bool:
     """Reviewers of a page in a workflow may open its files before it is published."""
-    from wagtail.models import ReferenceIndex, WorkflowState
+    from wagtail.models import WorkflowState
 
     if not user.is_authenticated:
         return False
-    page_type = ContentType.objects.get_for_model(Page)
-    page_ids = (
-        ReferenceIndex.get_references_to(obj)
-        .filter(base_content_type=page_type)
-        .values_list("object_id", flat=True)
-    )
+    page_ids = _ids_of_pages_using(obj)
     in_review = WorkflowState.objects.filter(
-        base_content_type=page_type,
-        object_id__in=list(page_ids),
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=[str(pk) for pk in page_ids],
         status=WorkflowState.STATUS_IN_PROGRESS,
+        current_task_state__isnull=False,
     ).select_related("current_task_state__task")
+    pages = Page.objects.in_bulk(page_ids)
     for state in in_review:
-        task_state = state.current_task_state
-        if task_state is None:
-            continue
-        page = Page.objects.get(pk=int(state.object_id)).specific
-        if task_state.task.specific.get_actions(page, user):
+        page = pages.get(int(state.object_id))
+        task = state.current_task_state.task.specific
+        if page is not None and task.get_actions(page.specific, user):
             return True
     return False
 
