@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 from django.db import models, transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cms.models import (
@@ -111,15 +113,33 @@ def _choice(entry: dict, key: str, path: str, choices, default: str) -> str:
     return value
 
 
+# « today+30 » or « today-7T14:00 »: a date counted in days from the day the file is loaded,
+# so that demo and test meetings stay upcoming (or past) whatever the date.
+_RELATIVE_DAY = re.compile(r"^today(?P<days>[+-]\d{1,5})?(?:T(?P<time>\d{2}:\d{2}))?$")
+
+
+def _relative_day(value) -> tuple[datetime.date, str | None] | None:
+    match = _RELATIVE_DAY.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    day = timezone.localdate(timezone=PAGE_TIME_ZONE) + datetime.timedelta(
+        days=int(match["days"] or 0)
+    )
+    return day, match["time"]
+
+
 def _date(entry: dict, key: str, path: str) -> datetime.date | None:
     value = entry.get(key)
     if value is None:
         return None
+    relative = _relative_day(value)
+    if relative is not None and relative[1] is None:
+        return relative[0]
     try:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ContentError(
-            f"{path}.{key}", f"date invalide « {value} » (format AAAA-MM-JJ)"
+            f"{path}.{key}", f"date invalide « {value} » (format AAAA-MM-JJ ou today+N)"
         ) from None
 
 
@@ -127,11 +147,15 @@ def _datetime(entry: dict, key: str, path: str) -> datetime.datetime | None:
     value = entry.get(key)
     if value is None:
         return None
+    relative = _relative_day(value)
+    if relative is not None:
+        value = relative[0].isoformat() + "T" + (relative[1] or "00:00")
     try:
         moment = datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise ContentError(
-            f"{path}.{key}", f"date et heure invalides « {value} » (format AAAA-MM-JJTHH:MM)"
+            f"{path}.{key}",
+            f"date et heure invalides « {value} » (format AAAA-MM-JJTHH:MM ou today+NTHH:MM)",
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PAGE_TIME_ZONE)

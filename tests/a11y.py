@@ -242,7 +242,7 @@ CHECKED_PAGES = [
     CheckedPage("meetings", "/paca/rencontres/", "Rencontres"),
     CheckedPage(
         "meeting",
-        "/paca/rencontres/seminaire-acces-aux-droits-2027/",
+        "/paca/rencontres/seminaire-acces-aux-droits/",
         "Séminaire : l'accès aux droits à l'heure des démarches en ligne",
         user="membre",
     ),
@@ -298,7 +298,7 @@ CHECKED_PAGES = [
     CheckedPage("my-registrations", "/inscriptions/", "", user="membre"),
     CheckedPage(
         "attendees",
-        "/paca/rencontres/seminaire-acces-aux-droits-2027/participants/",
+        "/paca/rencontres/seminaire-acces-aux-droits/participants/",
         "",
         user="coordination",
     ),

@@ -1,11 +1,13 @@
 """The content loader: all or nothing, JSON paths in refusals, idempotent."""
 
+import datetime
 import json
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Revision
 
 from cms.content_loader import ContentError, ContentLoader
@@ -146,9 +148,9 @@ def snapshot() -> dict:
     return state
 
 
-def with_change(path: list, value) -> dict:
-    """A deep copy of SMALL with one value replaced at a key/index path."""
-    data = json.loads(json.dumps(SMALL))
+def with_change(path: list, value, base: dict | None = None) -> dict:
+    """A deep copy of SMALL (or of ``base``) with one value replaced at a key/index path."""
+    data = json.loads(json.dumps(SMALL if base is None else base))
     target = data
     for key in path[:-1]:
         target = target[key]
@@ -272,6 +274,30 @@ def test_bad_value_is_refused_with_its_json_path_and_nothing_written(path, value
     error = refusal(with_change(path, value))
     assert error.path == expected_path
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_relative_dates_count_days_from_the_day_of_loading():
+    data = with_change(["pages", 0, "children", 2, "children", 0, "start"], "today+30T09:30")
+    data = with_change(["pages", 0, "children", 2, "children", 0, "end"], "today+30T12:00", data)
+    data = with_change(
+        ["pages", 0, "children", 2, "children", 0, "registration_deadline"], "today+23", data
+    )
+    load(data)
+    event = EventPage.objects.get(slug="pleniere")
+    in_thirty_days = timezone.localdate() + datetime.timedelta(days=30)
+    assert timezone.localtime(event.start).date() == in_thirty_days
+    assert timezone.localtime(event.start).strftime("%H:%M") == "09:30"
+    assert event.registration_deadline == in_thirty_days - datetime.timedelta(days=7)
+
+
+@pytest.mark.django_db
+def test_demo_meetings_to_come_are_upcoming_on_any_date():
+    ContentLoader.from_file(DEMO_CONTENT).load()
+    upcoming = EventPage.objects.filter(start__gt=timezone.now())
+    assert {"seminaire-acces-aux-droits", "assemblee-pleniere"} <= set(
+        upcoming.values_list("slug", flat=True)
+    )
 
 
 @pytest.mark.django_db

@@ -120,7 +120,7 @@ def test_member_sees_the_meeting_they_registered_for(client, demo):
     from cms.models import EventPage
 
     user = login(client, "membre")
-    event = EventPage.objects.live().filter(slug="seminaire-acces-aux-droits-2027").get()
+    event = EventPage.objects.live().filter(slug="seminaire-acces-aux-droits").get()
     register(event, user)
 
     html = client.get(SPACE).content.decode()

@@ -54,7 +54,7 @@ PAGE_CASES = [
         "contribution", "/paca/dossiers/non-recours-numerique/atelier-demarches-en-ligne-2021/"
     ),
     PageCase("meetings", "/paca/rencontres/"),
-    PageCase("meeting", "/paca/rencontres/seminaire-acces-aux-droits-2027/"),
+    PageCase("meeting", "/paca/rencontres/seminaire-acces-aux-droits/"),
     PageCase("directory", "/paca/annuaire/", public=False),
     PageCase("directory-organisations", "/paca/annuaire/structures/", public=False),
     PageCase("member-card", a_member_card, public=False),
