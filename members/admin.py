@@ -8,6 +8,7 @@ they may change (coordination: everything; a college referent: their college's).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.urls import re_path
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
@@ -16,7 +17,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import DeleteView, EditView, HistoryView, IndexView
 
 from cms.exports.spreadsheet import safe_cell
-from members import admin_views
+from members import admin_views, audit, email_change
 from members.admin_forms import MemberAdminForm, OrganisationAdminForm, visibility_field_name
 from members.models import College, Member, Organisation, Territory
 from members.permissions import (
@@ -121,10 +122,21 @@ class MemberIndexView(ExportIndexView):
 
 
 class MemberEditView(EditView):
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def form_valid(self, form: MemberAdminForm):
+        changed = form.changed_fields()
+        # ModelFormView's save and redirect, without EditView's generic « edited » entry:
+        # the entry below says which fields changed.
+        response = super(EditView, self).form_valid(form)
         # A status change (ending a membership) must change access at once.
         sync_access(self.instance)
+        audit.log_member_change(
+            self.instance,
+            self.request.user,
+            changed,
+            email_pending=bool(form.pending_email_requested),
+        )
+        if form.pending_email_requested:
+            messages.info(self.request, email_change.pending_message(form.pending_email_requested))
         return response
 
 

@@ -260,6 +260,12 @@ class Member(ClusterableModel):
         help_text=_("Renseigné quand le membre demande la suppression de ses données."),
     )
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    # A new e-mail address only replaces the account's once its owner follows the link sent
+    # to it (members.email_change): until then the old address, and its password resets, stay.
+    pending_email = models.EmailField(_("nouvelle adresse en attente de confirmation"), blank=True)
+    pending_email_requested_at = models.DateTimeField(
+        _("nouvelle adresse demandée le"), null=True, blank=True
+    )
     joined_on = models.DateField(_("membre depuis"), null=True, blank=True)
     left_on = models.DateField(_("fin d'adhésion"), null=True, blank=True)
 

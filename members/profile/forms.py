@@ -148,3 +148,43 @@ class ProfileForm(forms.ModelForm):
         if commit:
             member.save()
         return member
+
+
+class EmailChangeForm(forms.Form):
+    """A new address for one's account; it only takes effect once confirmed by e-mail."""
+
+    new_email = forms.EmailField(
+        label=_("Ma nouvelle adresse électronique"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Indiquez la nouvelle adresse."),
+            "invalid": _("Saisissez une adresse complète, par exemple nom@exemple.fr."),
+        },
+    )
+    password = forms.CharField(
+        label=_("Mon mot de passe actuel"),
+        strip=False,
+        help_text=_("Il confirme que c'est bien vous qui demandez ce changement."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Indiquez votre mot de passe actuel.")},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # An account without a password (signed in some other way) has none to type.
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].strip()
+        if email.lower() == self.user.email.lower():
+            raise forms.ValidationError(_("C'est déjà l'adresse de votre compte."))
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
+        return password

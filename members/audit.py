@@ -1,0 +1,64 @@
+"""Changes to members in Wagtail's audit log: who changed which fields, and when.
+
+Only field names are logged, never their values: the log is read by coordination and by
+the member's referents, who must not learn a hidden phone number from it.
+"""
+
+from __future__ import annotations
+
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter, log
+
+from members.models import Member
+
+MEMBER_CHANGED = "members.member_changed"
+EMAIL_CONFIRMED = "members.email_confirmed"
+EMAIL_CHANGE_CANCELLED = "members.email_change_cancelled"
+
+
+class _MemberChangedFormatter(LogFormatter):
+    label = "Modification d'un membre"
+
+    def format_message(self, log_entry) -> str:
+        data = log_entry.data or {}
+        labels = list(data.get("labels") or data.get("fields") or [])
+        if data.get("email_pending"):
+            labels.append("Adresse électronique (en attente de confirmation)")
+        if not labels:
+            return "Membre modifié"
+        return "Modifié : " + ", ".join(labels)
+
+
+class _EmailConfirmedFormatter(LogFormatter):
+    label = "Confirmation d'une nouvelle adresse électronique"
+    message = "Nouvelle adresse électronique confirmée par le lien envoyé à cette adresse"
+
+
+class _EmailChangeCancelledFormatter(LogFormatter):
+    label = "Annulation d'un changement d'adresse électronique"
+    message = "Changement d'adresse électronique annulé"
+
+
+@hooks.register("register_log_actions")
+def register_member_log_actions(actions) -> None:
+    actions.register_action(MEMBER_CHANGED)(_MemberChangedFormatter)
+    actions.register_action(EMAIL_CONFIRMED)(_EmailConfirmedFormatter)
+    actions.register_action(EMAIL_CHANGE_CANCELLED)(_EmailChangeCancelledFormatter)
+
+
+def log_member_change(
+    member: Member, user, fields: dict[str, str], *, email_pending: bool = False
+) -> None:
+    """Record that ``user`` changed ``fields`` (name → label) of ``member``."""
+    if not fields and not email_pending:
+        return
+    log(
+        instance=member,
+        action=MEMBER_CHANGED,
+        user=user,
+        data={
+            "fields": list(fields),
+            "labels": [str(label) for label in fields.values()],
+            "email_pending": email_pending,
+        },
+    )
