@@ -3,6 +3,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 from wagtail.models import BaseViewRestriction
 
+import cms.admin_access  # noqa: F401  (admin listings, choosers, reports: only visible pages)
 from cms.access import can_view_file
 from cms.visibility import audience_names
 

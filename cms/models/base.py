@@ -1,17 +1,122 @@
-"""What every page of the intranet shares."""
+"""What every page of the intranet shares, the admin rights on pages included.
+
+Wagtail grants page rights on a subtree (``GroupPagePermission``): a referent who may edit
+a college space would otherwise edit, preview and list pages of that subtree restricted to
+other colleges. The rule is the site's: no one acts on, or sees in the admin, a page they
+may not view (``cms.access.can_view_page``). It is enforced here, once, for every admin view:
+
+- ``IntranetPagePermissionTester`` (returned by ``IntranetPage.permissions_for_user``)
+  answers no to every ``can_*`` question on a page the user may not view; Wagtail's edit,
+  preview, history, revisions, copy, move, delete, lock, unpublish, privacy, usage and
+  workflow history views all ask it;
+- ``IntranetPagePermissionPolicy`` (registered for all pages in Wagtail's policy registry)
+  drops rights granted on pages the user may not view, and removes such pages from every
+  queryset Wagtail builds from rights (explorer, admin search, admin API, reports, audit log).
+
+Coordination and superusers see every page.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from wagtail.models import Page
+import functools
 
-from cms.access import visible_pages
+from django.db.models import QuerySet
+from wagtail.models import AbstractPage, Page, PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from cms.access import can_view_page, visible_pages
+from members.roles import COORDINATION_GROUP
+
+_SEES_EVERY_PAGE_ATTR = "_cms_sees_every_page"
 
 
 def visible_children(page: Page, user, model: type[Page] | None = None) -> QuerySet:
     """Live children of a page that this user may see, of one page type if given."""
     queryset = (model.objects if model else Page.objects).child_of(page).live()
     return visible_pages(user, queryset)
+
+
+def sees_every_page(user) -> bool:
+    """Superusers and coordination see every page, in the admin as on the site."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Cached on the user object: the admin asks many times per request.
+    cached = getattr(user, _SEES_EVERY_PAGE_ATTR, None)
+    if cached is None:
+        cached = user.groups.filter(name=COORDINATION_GROUP).exists()
+        setattr(user, _SEES_EVERY_PAGE_ATTR, cached)
+    return cached
+
+
+def admin_can_view(user, page: Page) -> bool:
+    """Whether the admin may show this page to this user at all."""
+    return sees_every_page(user) or can_view_page(user, page)
+
+
+def admin_visible_pages(user, queryset: QuerySet) -> QuerySet:
+    """The pages of a queryset the admin may show to this user."""
+    return queryset if sees_every_page(user) else visible_pages(user, queryset)
+
+
+def _only_if_visible(name: str):
+    granted = getattr(PagePermissionTester, name)
+
+    @functools.wraps(granted)
+    def check(self, *args, **kwargs):
+        return self.page_is_visible and granted(self, *args, **kwargs)
+
+    return check
+
+
+class IntranetPagePermissionTester(PagePermissionTester):
+    """Wagtail's tester, answering no to everything on a page the user may not view."""
+
+    # Every ``can_*`` of Wagtail's tester, so that one added by an upgrade is covered too.
+    GUARDED = tuple(name for name in dir(PagePermissionTester) if name.startswith("can_"))
+
+    def __init__(self, user, page: Page) -> None:
+        super().__init__(user, page)
+        self.page_is_visible = admin_can_view(user, page)
+        if not self.page_is_visible:
+            # ``can_move_to`` and ``can_copy_to`` read the destination's permissions.
+            self.permissions = set()
+
+
+for _name in IntranetPagePermissionTester.GUARDED:
+    setattr(IntranetPagePermissionTester, _name, _only_if_visible(_name))
+
+
+class IntranetPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, blind to pages the user may not view."""
+
+    def get_all_permissions_for_user(self, user):
+        permissions = super().get_all_permissions_for_user(user)
+        if sees_every_page(user):
+            return permissions
+        # A right granted on a page one may not view is no right: it must not open the
+        # explorer there, nor count for "has some page permission".
+        return permissions.filter(page__in=visible_pages(user, Page.objects.all()))
+
+    def user_has_any_permission_for_instance(self, user, actions, instance) -> bool:
+        return admin_can_view(user, instance) and super().user_has_any_permission_for_instance(
+            user, actions, instance
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
+        return admin_visible_pages(
+            user, super().instances_user_has_any_permission_for(user, actions)
+        )
+
+    def explorable_instances(self, user) -> QuerySet:
+        return admin_visible_pages(user, super().explorable_instances(user))
+
+
+# Registered for all pages (Wagtail's own policy is registered for ``AbstractPage`` too):
+# the tester, the admin views and the reports all look the page policy up there.
+register_permission_policy(AbstractPage, IntranetPagePermissionPolicy())
 
 
 class IntranetPage(Page):
@@ -22,3 +127,6 @@ class IntranetPage(Page):
 
     def visible_children(self, user, model: type[Page] | None = None) -> QuerySet:
         return visible_children(self, user, model)
+
+    def permissions_for_user(self, user) -> IntranetPagePermissionTester:
+        return IntranetPagePermissionTester(user, self)

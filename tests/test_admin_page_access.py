@@ -1,0 +1,335 @@
+"""Issue 10, findings 2 and 3: the admin neither acts on nor shows a page one may not view.
+
+On the demo content, ``sylvie`` (referent, Collectivités territoriales) has rights on the
+dossier « Jeunesse et éducation » (a space of her college and of the Administrations de
+l'État college); its contribution « Prévention des ruptures… » is restricted to the
+Administrations de l'État alone. ``referente`` (referent, Personnes accompagnées) has
+rights on her college's spaces only.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import Page, PageLogEntry
+
+from cms.access import can_view_page
+from cms.models import ContributionPage, DossierPage
+from members.models import College
+from tests.conftest import users_by_name
+
+REFUSED = {302, 403, 404}
+
+# Restricted to the Administrations de l'État college, under a dossier sylvie may edit.
+HIDDEN_FROM_SYLVIE = "echange-prevention-ruptures-2023"
+# Restricted to Institutions sociales and Administrations de l'État.
+HIDDEN_FROM_REFERENTE = "compte-rendu-aller-vers-2023"
+
+
+@pytest.fixture
+def users(demo):
+    return users_by_name()
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def contribution(slug: str) -> ContributionPage:
+    return ContributionPage.objects.get(slug=slug)
+
+
+def text_of(response) -> str:
+    """The body as a reader sees it, JSON (the choosers' modal responses) included."""
+    body = response.content.decode()
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    return body
+
+
+def hidden_titles_in(user, body: str) -> list[str]:
+    """Titles of pages this user may not view that appear in a response body."""
+    found = []
+    for page in Page.objects.filter(depth__gt=1):
+        if can_view_page(user, page):
+            continue
+        for title in {page.title, page.draft_title}:
+            if title and (escape(title) in body or title in body):
+                found.append(title)
+    return found
+
+
+# -- finding 2: edit rights reach no further than view rights -------------------------------
+
+
+def page_urls(page: Page) -> dict[str, tuple[str, str]]:
+    """(method, url) of every admin view of one page."""
+    revision = page.get_latest_revision()
+    pages = "wagtailadmin_pages"
+    return {
+        "edit": ("get", reverse(f"{pages}:edit", args=[page.pk])),
+        "save_draft": ("post", reverse(f"{pages}:edit", args=[page.pk])),
+        "view_draft": ("get", reverse(f"{pages}:view_draft", args=[page.pk])),
+        "preview": ("get", reverse(f"{pages}:preview_on_edit", args=[page.pk])),
+        "preview_post": ("post", reverse(f"{pages}:preview_on_edit", args=[page.pk])),
+        "history": ("get", reverse(f"{pages}:history", args=[page.pk])),
+        "revisions_view": (
+            "get",
+            reverse(f"{pages}:revisions_view", args=[page.pk, revision.pk]),
+        ),
+        "revisions_compare": (
+            "get",
+            reverse(f"{pages}:revisions_compare", args=[page.pk, "earliest", revision.pk]),
+        ),
+        "copy": ("get", reverse(f"{pages}:copy", args=[page.pk])),
+        "move": ("get", reverse(f"{pages}:move", args=[page.pk])),
+        "delete": ("get", reverse(f"{pages}:delete", args=[page.pk])),
+        "unpublish": ("get", reverse(f"{pages}:unpublish", args=[page.pk])),
+        "lock": ("post", reverse(f"{pages}:lock", args=[page.pk])),
+        "convert_alias": ("get", reverse(f"{pages}:convert_alias", args=[page.pk])),
+        "add_subpage": ("get", reverse(f"{pages}:add_subpage", args=[page.pk])),
+        "usage": ("get", reverse(f"{pages}:usage", args=[page.pk])),
+        "workflow_history": ("get", reverse(f"{pages}:workflow_history", args=[page.pk])),
+        "privacy": ("get", reverse(f"{pages}:set_privacy", args=[page.pk])),
+    }
+
+
+SCREENS = [
+    "edit",
+    "save_draft",
+    "view_draft",
+    "preview",
+    "preview_post",
+    "history",
+    "revisions_view",
+    "revisions_compare",
+    "copy",
+    "move",
+    "delete",
+    "unpublish",
+    "lock",
+    "convert_alias",
+    "add_subpage",
+    "usage",
+    "workflow_history",
+    "privacy",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("screen", SCREENS)
+def test_referent_gets_no_admin_view_of_a_page_of_her_space_restricted_to_another_college(
+    users, screen
+):
+    sylvie = users["sylvie"]
+    page = contribution(HIDDEN_FROM_SYLVIE)
+    assert not can_view_page(sylvie, page)
+    revisions_before = page.revisions.count()
+    method, url = page_urls(page)[screen]
+    client = client_for(sylvie)
+    response = client.post(url, {"title": "Pris"}) if method == "post" else client.get(url)
+    assert response.status_code in REFUSED, (screen, response.status_code)
+    assert page.revisions.count() == revisions_before
+    page.refresh_from_db()
+    assert not page.locked
+    assert page.title in page.draft_title  # not renamed by a saved draft
+
+
+@pytest.mark.django_db
+def test_permission_tester_refuses_everything_on_a_page_one_may_not_view(users):
+    page = contribution(HIDDEN_FROM_SYLVIE)
+    tester = page.permissions_for_user(users["sylvie"])
+    answers = {name: getattr(tester, name)() for name in tester.GUARDED if not name.endswith("_to")}
+    assert not any(answers.values()), answers
+    assert not tester.can_move_to(page.get_parent())
+    assert not tester.can_copy_to(page.get_parent())
+
+
+@pytest.mark.django_db
+def test_referent_keeps_editing_the_pages_of_her_space_she_may_view(users):
+    client = client_for(users["sylvie"])
+    dossier = DossierPage.objects.get(slug="jeunesse-education")
+    visible = contribution("atelier-parentalite-2022")
+    for page in (dossier, visible):
+        assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+        assert client.get(reverse("wagtailadmin_pages:history", args=[page.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_coordination_still_edits_every_restricted_page(users):
+    client = client_for(users["coordination"])
+    for slug in (HIDDEN_FROM_SYLVIE, HIDDEN_FROM_REFERENTE):
+        page = contribution(slug)
+        assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_referent_cannot_move_a_page_into_a_page_she_may_not_view(users):
+    sylvie = users["sylvie"]
+    hidden = contribution(HIDDEN_FROM_SYLVIE)
+    visible = contribution("atelier-parentalite-2022")
+    assert not visible.permissions_for_user(sylvie).can_move_to(hidden)
+    assert not visible.permissions_for_user(sylvie).can_copy_to(hidden)
+
+
+# -- finding 3: no admin listing, chooser, search or report shows a hidden title -------------
+
+
+def assert_shows_no_hidden_title(user, url: str, params: dict | None = None) -> None:
+    response = client_for(user).get(url, params or {})
+    assert response.status_code < 500
+    if response.status_code == 200:
+        assert hidden_titles_in(user, text_of(response)) == []
+
+
+@pytest.mark.django_db
+def test_explorer_of_a_page_one_may_not_view_is_refused(users):
+    referente = users["referente"]
+    page = contribution(HIDDEN_FROM_REFERENTE)
+    response = client_for(referente).get(reverse("wagtailadmin_explore", args=[page.pk]))
+    assert response.status_code in REFUSED
+    assert page.title not in text_of(response)
+
+
+@pytest.mark.django_db
+def test_explorer_of_a_space_lists_only_the_children_one_may_view(users):
+    sylvie = users["sylvie"]
+    dossier = DossierPage.objects.get(slug="jeunesse-education")
+    response = client_for(sylvie).get(reverse("wagtailadmin_explore", args=[dossier.pk]))
+    assert response.status_code == 200
+    assert hidden_titles_in(sylvie, text_of(response)) == []
+    assert "Soutien à la parentalité" in text_of(response)
+
+
+@pytest.mark.django_db
+def test_explorer_api_of_the_sidebar_lists_only_visible_children(users):
+    sylvie = users["sylvie"]
+    dossier = DossierPage.objects.get(slug="jeunesse-education")
+    url = reverse("wagtailadmin_api:pages:listing")
+    assert_shows_no_hidden_title(sylvie, url, {"child_of": dossier.pk, "for_explorer": 1})
+    detail = reverse("wagtailadmin_api:pages:detail", args=[contribution(HIDDEN_FROM_SYLVIE).pk])
+    assert client_for(sylvie).get(detail).status_code in REFUSED
+
+
+@pytest.mark.django_db
+def test_page_chooser_lists_only_visible_children(users):
+    referente = users["referente"]
+    dossier = DossierPage.objects.get(slug="non-recours-numerique")
+    assert_shows_no_hidden_title(
+        referente, reverse("wagtailadmin_choose_page_child", args=[dossier.pk])
+    )
+
+
+@pytest.mark.django_db
+def test_page_chooser_refuses_to_browse_a_page_one_may_not_view(users):
+    referente = users["referente"]
+    page = contribution(HIDDEN_FROM_REFERENTE)
+    response = client_for(referente).get(reverse("wagtailadmin_choose_page_child", args=[page.pk]))
+    assert response.status_code in REFUSED
+    assert page.title not in text_of(response)
+
+
+@pytest.mark.django_db
+def test_page_chooser_search_finds_only_visible_pages(users):
+    referente = users["referente"]
+    assert_shows_no_hidden_title(
+        referente, reverse("wagtailadmin_choose_page_search"), {"q": "Rencontre inter-organismes"}
+    )
+    assert_shows_no_hidden_title(referente, reverse("wagtailadmin_choose_page_search"), {"q": "a"})
+
+
+@pytest.mark.django_db
+def test_page_chooser_chosen_endpoint_names_only_visible_pages(users):
+    referente = users["referente"]
+    page = contribution(HIDDEN_FROM_REFERENTE)
+    assert_shows_no_hidden_title(
+        referente, reverse("wagtailadmin_choose_page_chosen_multiple"), {"id": page.pk}
+    )
+
+
+@pytest.mark.django_db
+def test_external_link_form_does_not_turn_a_hidden_page_url_into_its_title(users):
+    referente = users["referente"]
+    page = contribution(HIDDEN_FROM_REFERENTE)
+    response = client_for(referente).post(
+        reverse("wagtailadmin_choose_page_external_link"),
+        {"external-link-chooser-url": page.full_url, "external-link-chooser-link_text": ""},
+    )
+    assert response.status_code < 500
+    assert page.title not in text_of(response)
+
+
+@pytest.mark.django_db
+def test_page_types_usage_report_is_refused_to_referents(users):
+    response = client_for(users["referente"]).get(reverse("wagtailadmin_reports:page_types_usage"))
+    assert response.status_code in REFUSED
+    coordination = client_for(users["coordination"])
+    assert coordination.get(reverse("wagtailadmin_reports:page_types_usage")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_page_search_finds_only_visible_pages(users):
+    sylvie = users["sylvie"]
+    url = reverse("wagtailadmin_pages:search")
+    assert_shows_no_hidden_title(sylvie, url, {"q": "Prévention des ruptures"})
+    assert_shows_no_hidden_title(sylvie, url, {"q": "a"})
+
+
+@pytest.mark.django_db
+def test_site_history_report_lists_only_visible_pages(users):
+    assert_shows_no_hidden_title(users["sylvie"], reverse("wagtailadmin_reports:site_history"))
+
+
+@pytest.mark.django_db
+def test_workflow_reports_list_only_visible_pages(users):
+    sylvie = users["sylvie"]
+    page = contribution(HIDDEN_FROM_SYLVIE)
+    page.get_workflow().start(page, users["marc"])
+    assert_shows_no_hidden_title(sylvie, reverse("wagtailadmin_reports:workflow"))
+    assert_shows_no_hidden_title(sylvie, reverse("wagtailadmin_reports:workflow_tasks"))
+
+
+@pytest.mark.django_db
+def test_locked_pages_report_lists_only_visible_pages(users):
+    page = contribution(HIDDEN_FROM_SYLVIE)
+    page.locked, page.locked_by, page.locked_at = True, users["coordination"], timezone.now()
+    page.save(update_fields=["locked", "locked_by", "locked_at"])
+    assert_shows_no_hidden_title(users["sylvie"], reverse("wagtailadmin_reports:locked_pages"))
+    assert_shows_no_hidden_title(users["sylvie"], reverse("wagtailadmin_reports:aging_pages"))
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_no_hidden_page_in_recent_edits_or_locks(users):
+    referente = users["referente"]
+    page = contribution(HIDDEN_FROM_REFERENTE)
+    # She edited or locked it while she could still see it; its audience has narrowed since.
+    PageLogEntry.objects.log_action(page, "wagtail.edit", user=referente)
+    page.locked, page.locked_by, page.locked_at = True, referente, timezone.now()
+    page.save(update_fields=["locked", "locked_by", "locked_at"])
+    assert_shows_no_hidden_title(referente, reverse("wagtailadmin_home"))
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_no_hidden_page_awaiting_moderation(users):
+    referente = users["referente"]
+    page = contribution(HIDDEN_FROM_REFERENTE)
+    # Submitted by her, and routed to her college's review, yet restricted to others.
+    page.colleges.add(*College.objects.filter(memberships__member=referente.member))
+    page.save_revision(user=referente)
+    page.get_workflow().start(page, referente)
+    assert_shows_no_hidden_title(referente, reverse("wagtailadmin_home"))
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_of_a_visible_page_name_only_visible_ancestors(users):
+    sylvie = users["sylvie"]
+    page = contribution("atelier-parentalite-2022")
+    assert_shows_no_hidden_title(sylvie, reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert_shows_no_hidden_title(sylvie, reverse("wagtailadmin_explore", args=[page.pk]))
