@@ -153,11 +153,17 @@ def test_copy_lists_only_the_members_own_contributions(client, site):
     assert data["contributions"][0]["url"].endswith("/atelier-amina/")
 
 
-def test_copy_holds_adhesion_requests_made_with_their_email_only(client, site):
+def test_copy_holds_the_adhesion_requests_that_created_the_account_only(client, site):
+    # Requests are linked to the account they created, no longer matched by address.
     college = College.objects.get(slug="personnes-accompagnees")
-    for email in ("Amina@example.org", "bruno@example.org"):
+    for email, who in (("Amina@example.org", member("amina")), ("bruno@example.org", None)):
         AdhesionRequest.objects.create(
-            college=college, first_name="X", last_name="Y", email=email, consent_at=CONSENT
+            college=college,
+            first_name="X",
+            last_name="Y",
+            email=email,
+            consent_at=CONSENT,
+            member=who,
         )
     _, data = download(client, site["amina"])
     assert [request["email"] for request in data["demandes_adhesion"]] == ["Amina@example.org"]
@@ -304,3 +310,76 @@ def test_dry_run_counts_old_declined_requests_without_deleting(site):
 
     assert "1 demande(s) d'adhésion refusée(s) à supprimer" in out.getvalue()
     assert AdhesionRequest.objects.filter(pk=old.pk).exists()
+
+
+# -- adhesion requests belong to the account they created (issue 10, finding 6) --------------
+
+
+def filed_request(email: str, **fields) -> AdhesionRequest:
+    return AdhesionRequest.objects.create(
+        college=College.objects.get(slug="personnes-accompagnees"),
+        first_name=fields.pop("first_name", "Candide"),
+        last_name="Demandeuse",
+        email=email,
+        phone="07 00 00 00 99",
+        message="Message privé de la candidate",
+        consent_at=fields.pop("consent_at", CONSENT),
+        **fields,
+    )
+
+
+def test_personal_data_export_ignores_requests_filed_under_ones_address(client, site):
+    filed_request("amina@example.org")  # anyone may type someone else's address
+    response, data = download(client, site["amina"])
+    assert data["demandes_adhesion"] == []
+    assert "Message privé de la candidate" not in response.content.decode()
+
+
+def test_taking_an_applicants_address_does_not_export_their_request(client, site):
+    filed_request("candidate@example.org")
+    get_user_model().objects.filter(username="amina").update(email="candidate@example.org")
+    response, data = download(client, site["amina"])
+    assert data["demandes_adhesion"] == []
+    assert "07 00 00 00 99" not in response.content.decode()
+
+
+def test_accepted_request_is_in_the_new_members_export(client, site):
+    from members.adhesion import services
+
+    adhesion = filed_request("nouvelle@example.org", first_name="Nora")
+    new_member = services.accept(adhesion, by_user=site["claire"])
+    assert AdhesionRequest.objects.get(pk=adhesion.pk).member == new_member
+    _, data = download(client, new_member.user)
+    assert [r["message"] for r in data["demandes_adhesion"]] == ["Message privé de la candidate"]
+
+
+def test_anonymising_leaves_requests_filed_under_the_address_alone(site):
+    someone_else = filed_request("amina@example.org")
+    own = filed_request("amina@example.org", member=member("amina"))
+    amina = member("amina")
+    end_membership(amina)
+    anonymise_member(amina)
+    someone_else.refresh_from_db()
+    own.refresh_from_db()
+    assert someone_else.message == "Message privé de la candidate"
+    assert (own.first_name, own.email, own.message) == ("Ancien membre", "", "")
+
+
+def test_migration_links_accepted_requests_only_to_the_account_they_created(site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("members.migrations.0003_member_pending_email")
+    amina = member("amina")
+    created = filed_request("amina@example.org", status=AdhesionRequest.Status.ACCEPTED)
+    get_user_model().objects.filter(pk=amina.user_id).update(date_joined=timezone.now())
+    # Same address, another consent date: filed by someone else, not the one that created her.
+    borrowed = filed_request(
+        "amina@example.org",
+        status=AdhesionRequest.Status.ACCEPTED,
+        consent_at=CONSENT - datetime.timedelta(days=3),
+    )
+    migration.link_accepted_requests(apps, None)
+    assert AdhesionRequest.objects.get(pk=created.pk).member == amina
+    assert AdhesionRequest.objects.get(pk=borrowed.pk).member is None

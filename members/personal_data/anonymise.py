@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from members.models import AdhesionRequest, Member
@@ -33,7 +33,7 @@ def members_to_anonymise() -> QuerySet:
 def anonymise_member(member: Member) -> None:
     """Erase what identifies the person; keep colleges, status and consent date."""
     user = member.user
-    _anonymise_adhesion_requests(member, user.email)
+    _anonymise_adhesion_requests(member)
     user.username = anonymous_username(member)
     user.first_name, user.last_name, user.email = ANONYMOUS_FIRST_NAME, "", ""
     user.set_unusable_password()
@@ -48,16 +48,16 @@ def anonymise_member(member: Member) -> None:
     member.status = Member.Status.FORMER
     member.left_on = member.left_on or timezone.localdate()
     member.anonymised_at = timezone.now()
+    member.pending_email, member.pending_email_requested_at = "", None
     member.expertise.clear()
     member.save()
     sync_access(member)
 
 
-def _anonymise_adhesion_requests(member: Member, email: str) -> None:
-    matches = Q(member=member)
-    if email:
-        matches |= Q(email__iexact=email)
-    AdhesionRequest.objects.filter(matches).update(
+def _anonymise_adhesion_requests(member: Member) -> None:
+    # Only the requests that created this account: others filed under the same address
+    # may be someone else's, and are not this member's to erase.
+    AdhesionRequest.objects.filter(member=member).update(
         first_name=ANONYMOUS_FIRST_NAME, last_name="", email="", phone="", message=""
     )
 

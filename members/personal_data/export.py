@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils import timezone
 
 from members.models import AdhesionRequest, Member
@@ -18,6 +17,7 @@ def personal_data(user, request=None) -> dict:
             "prenom": user.first_name,
             "nom": user.last_name,
             "email": user.email,
+            "email_en_attente_de_confirmation": member.pending_email if member else "",
             "inscrit_le": user.date_joined,
             "derniere_connexion": user.last_login,
         },
@@ -78,9 +78,13 @@ def _contributions(member: Member, request=None) -> list[dict]:
 
 
 def _adhesion_requests(user, member: Member | None) -> list[dict]:
-    matches = Q(member=member) if member else Q(pk__in=[])
-    if user.email:
-        matches |= Q(email__iexact=user.email)
+    """The requests that created this member's account, found by that link alone.
+
+    Never by e-mail address: anyone may file a request under another person's address,
+    and an account's address can change, so an address says nothing of whose data it is.
+    """
+    if member is None:
+        return []
     return [
         {
             "recue_le": adhesion.created_at,
@@ -96,5 +100,5 @@ def _adhesion_requests(user, member: Member | None) -> list[dict]:
             "consentement_le": adhesion.consent_at,
             "statut": adhesion.get_status_display(),
         }
-        for adhesion in AdhesionRequest.objects.filter(matches).select_related("college")
+        for adhesion in AdhesionRequest.objects.filter(member=member).select_related("college")
     ]
