@@ -26,6 +26,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.access import can_view_page, visible_pages
+from cms.file_references import IntranetPageForm
 from members.roles import COORDINATION_GROUP
 
 _SEES_EVERY_PAGE_ATTR = "_cms_sees_every_page"
@@ -121,6 +122,9 @@ register_permission_policy(AbstractPage, IntranetPagePermissionPolicy())
 
 class IntranetPage(Page):
     """Base of the convention's page types: listings only show what the reader may see."""
+
+    # Refuses at save a document or image its editor may not view (cms.file_references).
+    base_form_class = IntranetPageForm
 
     class Meta:
         abstract = True
