@@ -115,34 +115,75 @@ def pages_using(obj) -> QuerySet:
     return Page.objects.live().filter(pk__in=_ids_of_pages_using(obj))
 
 
-def _edits_files(user, model) -> bool:
-    """Editors who may choose or change such files in the admin see them all."""
-    from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
+def _edits_files(user, obj) -> bool:
+    """Editors who may choose or change files of this file's collection in the admin see them.
+
+    The permission is checked on the file's own collection: a right over one collection
+    must not open the files of every other one.
+    """
+    from wagtail.documents import get_document_model
+    from wagtail.documents.permissions import permission_policy as document_policy
+    from wagtail.images.permissions import permission_policy as image_policy
 
     if not user.is_authenticated:
         return False
-    policy = CollectionOwnershipPermissionPolicy(model)
-    return policy.user_has_any_permission(user, ["change", "choose"])
+    policy = document_policy if isinstance(obj, get_document_model()) else image_policy
+    return policy.user_has_any_permission_for_instance(user, ["change", "choose"], obj)
+
+
+def _uploaded_by(user, obj) -> bool:
+    return user.is_authenticated and getattr(obj, "uploaded_by_user_id", None) == user.pk
+
+
+def _sees_file_itself(user, obj) -> bool:
+    """What a user may open in their own right, leaving aside any review they take part in."""
+    if _edits_files(user, obj):
+        return True
+    return visible_pages(user, pages_using(obj)).exists()
+
+
+def may_reference_file(user, obj) -> bool:
+    """Whether this user may put the document or image on a page they edit.
+
+    They may use what they could open themselves, and what they uploaded (its content
+    is theirs). Files opened only as a reviewer do not count: copying one to another
+    page would publish it beyond the review.
+    """
+    return _uploaded_by(user, obj) or _sees_file_itself(user, obj)
 
 
 def _reviews_a_page_using(user, obj) -> bool:
-    """Reviewers of a page in a workflow may open its files before it is published."""
+    """Reviewers of a page in a workflow may open its files before it is published.
+
+    Only the files the submitter could open, or uploaded with the submission: a
+    submission must not open to its reviewers a file its author may not see. Reviewing
+    one's own submission opens nothing more than one could already see.
+    """
     from wagtail.models import WorkflowState
 
     if not user.is_authenticated:
         return False
     page_ids = _ids_of_pages_using(obj)
-    in_review = WorkflowState.objects.filter(
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id__in=[str(pk) for pk in page_ids],
-        status=WorkflowState.STATUS_IN_PROGRESS,
-        current_task_state__isnull=False,
-    ).select_related("current_task_state__task")
+    if not page_ids:
+        return False
+    in_review = (
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id__in=[str(pk) for pk in page_ids],
+            status=WorkflowState.STATUS_IN_PROGRESS,
+            current_task_state__isnull=False,
+        )
+        .exclude(requested_by=user)
+        .exclude(requested_by__isnull=True)
+        .select_related("current_task_state__task", "requested_by")
+    )
     pages = Page.objects.in_bulk(page_ids)
     for state in in_review:
         page = pages.get(int(state.object_id))
         task = state.current_task_state.task.specific
-        if page is not None and task.get_actions(page.specific, user):
+        if page is None or not task.get_actions(page.specific, user):
+            continue
+        if may_reference_file(state.requested_by, obj):
             return True
     return False
 
@@ -151,8 +192,7 @@ def can_view_file(user, obj) -> bool:
     """A document or image may be opened by whoever may see a live page that uses it.
 
     Files no live page uses (drafts, unpublished, never attached) stay with the editors,
-    and with the reviewers of a page under review that uses them.
+    and with the reviewers of a page under review that uses them (see
+    ``_reviews_a_page_using`` for which files a review opens).
     """
-    if _edits_files(user, type(obj)):
-        return True
-    return visible_pages(user, pages_using(obj)).exists() or _reviews_a_page_using(user, obj)
+    return _sees_file_itself(user, obj) or _reviews_a_page_using(user, obj)

@@ -17,6 +17,7 @@ from wagtail.models import Collection, WorkflowState
 from cms.content_loader import text_paragraphs, text_to_html
 from cms.editorial.models import Proposal
 from cms.editorial.workflow import ensure_review_workflow
+from cms.file_references import check_page_files
 from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 from members.models import College, Member
@@ -71,7 +72,11 @@ def _documents(files: list, user) -> list:
 
 @transaction.atomic
 def create_proposal(dossier: DossierPage, member: Member, content: ProposalContent) -> Proposal:
-    """A draft contribution under the dossier, submitted to the review workflow."""
+    """A draft contribution under the dossier, submitted to the review workflow.
+
+    Raises ``ValidationError`` (nothing is kept) if the page would reference a file
+    its author may not view.
+    """
     user = member.user
     page = ContributionPage(
         title=content.title,
@@ -89,6 +94,9 @@ def create_proposal(dossier: DossierPage, member: Member, content: ProposalConte
         ContributionAttachment(document=document, sort_order=index)
         for index, document in enumerate(_documents(content.files, user))
     ]
+    # The rule of the admin form holds here too: the proposal may only carry files its
+    # author may view (their own uploads), or its reviewers would open others' files.
+    check_page_files(page, user)
     dossier.add_child(instance=page)
     revision = page.save_revision(user=user)
     log(instance=page, action="wagtail.create", user=user, revision=revision, content_changed=True)
