@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.filters import RelatedFieldListFilter
+from django.db import transaction
 from django.urls import re_path
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -124,17 +125,20 @@ class MemberIndexView(ExportIndexView):
 class MemberEditView(EditView):
     def form_valid(self, form: MemberAdminForm):
         changed = form.changed_fields()
-        # ModelFormView's save and redirect, without EditView's generic « edited » entry:
-        # the entry below says which fields changed.
-        response = super(EditView, self).form_valid(form)
-        # A status change (ending a membership) must change access at once.
-        sync_access(self.instance)
-        audit.log_member_change(
-            self.instance,
-            self.request.user,
-            changed,
-            email_pending=bool(form.pending_email_requested),
-        )
+        # One transaction: the account, the profile, the access and the log entry change
+        # together, and the confirmation e-mails leave only once they are committed.
+        with transaction.atomic():
+            # ModelFormView's save and redirect, without EditView's generic « edited »
+            # entry: the entry below says which fields changed.
+            response = super(EditView, self).form_valid(form)
+            # A status change (ending a membership) must change access at once.
+            sync_access(self.instance)
+            audit.log_member_change(
+                self.instance,
+                self.request.user,
+                changed,
+                email_pending=bool(form.pending_email_requested),
+            )
         if form.pending_email_requested:
             messages.info(self.request, email_change.pending_message(form.pending_email_requested))
         return response
