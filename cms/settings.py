@@ -192,15 +192,17 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 # Search of the intranet (search/): Elasticsearch when configured, the database always.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "intranet-contributions")
+# Timeouts: an index write in a request waits at most ELASTICSEARCH_TIMEOUT, a search at most
+# ELASTICSEARCH_SEARCH_TIMEOUT, and after one failure the breaker (search/breaker.py) skips
+# the engine for SEARCH_BREAKER_OPEN_SECONDS while a background probe waits for it.
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
+ELASTICSEARCH_SEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_SEARCH_TIMEOUT", "1"))
+SEARCH_BREAKER_OPEN_SECONDS = int(os.environ.get("SEARCH_BREAKER_OPEN_SECONDS", "60"))
+SEARCH_BREAKER_PROBE_INTERVAL = float(os.environ.get("SEARCH_BREAKER_PROBE_INTERVAL", "5"))
+SEARCH_BREAKER_BACKGROUND_PROBE = True
+# Wagtail's admin search stays on the database: kept up to date by Wagtail's own signals,
+# it needs no separate index to build and keeps answering when Elasticsearch is down.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-if ELASTICSEARCH_URL:
-    # Wagtail's admin search uses the same Elasticsearch, under its own index prefix.
-    WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": "wagtail.search.backends.elasticsearch8",
-        "URLS": [ELASTICSEARCH_URL],
-        "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}-wagtail-",
-        "TIMEOUT": 5,
-    }
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True

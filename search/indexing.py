@@ -13,9 +13,10 @@ from collections.abc import Iterable
 
 from wagtail.models import Page
 
+from search import breaker
 from search.contract import SearchDocument, SearchStore, StoreUnavailable
 from search.documents import key_for_page, page_documents
-from search.service import stores
+from search.service import stores, watch
 
 logger = logging.getLogger(__name__)
 
@@ -36,22 +37,36 @@ def indexed_keys_of_pages(page_ids: Iterable[int]) -> set[str]:
     return keys
 
 
+def _queue(
+    store: SearchStore, documents: list[SearchDocument], stale_keys: set[str], error
+) -> None:
+    from search.models import PendingOperation
+
+    PendingOperation.objects.create(
+        store=store.name,
+        index_keys=[document.key for document in documents],
+        delete_keys=sorted(stale_keys),
+        last_error=str(error)[:500],
+    )
+
+
 def _apply(store: SearchStore, documents: list[SearchDocument], stale_keys: set[str]) -> None:
+    """Write to one store, or queue the work when it is unreachable (never wait on it twice)."""
+    if not documents and not stale_keys:
+        return
+    if breaker.is_open(store.name):
+        _queue(store, documents, stale_keys, "appels suspendus (moteur injoignable)")
+        return
     try:
         if stale_keys:
             store.delete(sorted(stale_keys))
         if documents:
             store.index(documents)
     except StoreUnavailable as error:
-        from search.models import PendingOperation
-
         logger.warning("Index %s injoignable, opération mise en attente : %s", store.name, error)
-        PendingOperation.objects.create(
-            store=store.name,
-            index_keys=[document.key for document in documents],
-            delete_keys=sorted(stale_keys),
-            last_error=str(error)[:500],
-        )
+        _queue(store, documents, stale_keys, error)
+        breaker.trip(store.name, str(error))
+        watch(store)
 
 
 def sync_pages(pages: Iterable[Page]) -> int:
@@ -90,8 +105,12 @@ def documents_by_key(keys: Iterable[str]) -> list[SearchDocument]:
     return [document for document in documents if document.key in set(keys)]
 
 
-def retry_pending() -> tuple[int, int]:
-    """Replay queued operations, oldest first; returns (done, still pending)."""
+def retry_pending(ignore_breaker: bool = False) -> tuple[int, int]:
+    """Replay queued operations, oldest first; returns (done, still pending).
+
+    Stores whose breaker is open are left to their probe, which replays with
+    ``ignore_breaker`` once the engine answers.
+    """
     from search.models import PendingOperation
     from search.service import store_named
 
@@ -100,6 +119,8 @@ def retry_pending() -> tuple[int, int]:
         store = store_named(operation.store)
         if store is None:
             operation.delete()
+            continue
+        if not ignore_breaker and breaker.is_open(store.name):
             continue
         try:
             if operation.delete_keys:
@@ -114,6 +135,7 @@ def retry_pending() -> tuple[int, int]:
             operation.attempts += 1
             operation.last_error = str(error)[:500]
             operation.save(update_fields=["attempts", "last_error"])
+            breaker.trip(store.name, str(error))
             break  # the store is still down: keep the order, try again later
         operation.delete()
         done += 1

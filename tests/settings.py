@@ -15,3 +15,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests choose their search stores themselves (see tests/search): none by default.
 ELASTICSEARCH_URL = ""
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The breaker's probe runs in a thread, which an in-memory test database cannot follow:
+# tests probe by calling search.service.probe().
+SEARCH_BREAKER_BACKGROUND_PROBE = False

@@ -42,3 +42,24 @@ def test_site_is_french_by_default():
 def test_models_and_migrations_agree():
     result = run_manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_admin_search_stays_on_the_database_when_elasticsearch_is_configured():
+    # Wagtail's own index would need building and would answer 500 while the engine is down.
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.WAGTAILSEARCH_BACKENDS['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cms.settings",
+            "ELASTICSEARCH_URL": "http://127.0.0.1:9",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "wagtail.search.backends.database", result.stderr

@@ -60,6 +60,7 @@ from search.contract import (
 )
 
 T = TypeVar("T")
+REBUILD_TIMEOUT = 120
 
 # --- Analysis ---------------------------------------------------------------------------
 
@@ -227,7 +228,11 @@ class ElasticsearchStore:
     name = "elasticsearch"
 
     def __init__(
-        self, url: str, index_prefix: str = "intranet-contributions", timeout: float = 5
+        self,
+        url: str,
+        index_prefix: str = "intranet-contributions",
+        timeout: float = 5,
+        search_timeout: float | None = None,
     ) -> None:
         self.url = url
         self.alias = index_prefix
@@ -236,6 +241,19 @@ class ElasticsearchStore:
         self.client = Elasticsearch(
             url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
         )
+        # A reader waits for a page: past this, the database answers instead.
+        self.reader = self.client.options(
+            request_timeout=timeout if search_timeout is None else search_timeout
+        )
+        # A rebuild sends thousands of documents per call: it may take its time.
+        self.loader = self.client.options(request_timeout=max(timeout, REBUILD_TIMEOUT))
+
+    def ping(self, timeout: float = 1) -> bool:
+        """Whether the cluster answers within ``timeout`` seconds (the breaker's probe)."""
+        try:
+            return bool(self.client.options(request_timeout=timeout).ping())
+        except (TransportConnectionError, ConnectionTimeout, ApiError):
+            return False
 
     # -- plumbing
 
@@ -278,7 +296,7 @@ class ElasticsearchStore:
         while True:
             name = self._version_name(version)
             try:
-                self.client.indices.create(
+                self.loader.indices.create(
                     index=name, aliases=aliases, wait_for_active_shards="1", **index_body(loading)
                 )
                 return name
@@ -292,7 +310,7 @@ class ElasticsearchStore:
         version = 1
         while not self._alias_indices(self.alias):
             try:
-                self.client.indices.create(
+                self.loader.indices.create(
                     index=self._version_name(version),
                     aliases={self.alias: {}},
                     wait_for_active_shards="1",
@@ -379,17 +397,17 @@ class ElasticsearchStore:
                 for d in documents
             )
             for _ok, _item in helpers.streaming_bulk(
-                self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=True
+                self.loader, actions, chunk_size=BULK_CHUNK, raise_on_error=True
             ):
                 done += 1
                 if progress and (done % BULK_CHUNK == 0):
                     progress(done, total)
             if progress and done % BULK_CHUNK:
                 progress(done, total)
-            self.client.indices.put_settings(
+            self.loader.indices.put_settings(
                 index=new, settings={"index": {"refresh_interval": None}}
             )
-            self.client.indices.refresh(index=new)
+            self.loader.indices.refresh(index=new)
             live = self._alias_indices(self.alias)
             self.client.indices.update_aliases(
                 actions=[
@@ -468,7 +486,7 @@ class ElasticsearchStore:
             )
         else:
             words = Q("match_all")
-        return Search(using=self.client, index=self.alias).query(
+        return Search(using=self.reader, index=self.alias).query(
             Q("bool", must=[words], filter=filters)
         )
 
@@ -556,7 +574,7 @@ class ElasticsearchStore:
 
     def _term_suggestions(self, text: str, **fields: str) -> dict[str, list[dict]]:
         """Term suggester entries (offset, length, text, options) per field."""
-        search = Search(using=self.client, index=self.alias).extra(size=0)
+        search = Search(using=self.reader, index=self.alias).extra(size=0)
         for name, field in fields.items():
             search = search.suggest(
                 name,
@@ -593,14 +611,25 @@ class ElasticsearchStore:
                 entry = {**entry, "options": folded[entry["offset"]]["options"]}
             entries.append(entry)
         self._restore_accents(entries)
-        for candidate in _corrections(text, entries):
+        for candidate, options in _corrections(text, entries):
             if candidate.strip().lower() == text.lower():
                 continue
-            check = self._filtered(
-                SearchQuery(
-                    text=candidate, reader_tokens=query.reader_tokens, filters=query.filters
+            # The term suggester reads the words of every document, restricted ones too,
+            # and the check query matches stems: each word offered must itself be written
+            # in a document this reader may see, or its spelling would leak.
+            written_here = [
+                Q("bool", should=[Q("term", spelling=word), Q("term", **{"spelling.folded": word})])
+                for word in sorted(set(options))
+            ]
+            check = (
+                self._filtered(
+                    SearchQuery(
+                        text=candidate, reader_tokens=query.reader_tokens, filters=query.filters
+                    )
                 )
-            ).extra(size=0, track_total_hits=1)
+                .filter(Q("bool", filter=written_here))
+                .extra(size=0, track_total_hits=1)
+            )
             if check.execute().hits.total.value > 0:
                 return candidate
         return None
@@ -630,24 +659,27 @@ def _fold(word: str) -> str:
 APOSTROPHES = ("'", "\u2019")
 
 
-def _corrections(text: str, entries: list[dict]) -> Iterator[str]:
-    """Corrected texts to try: the best option for every word first, then the next ones."""
+def _corrections(text: str, entries: list[dict]) -> Iterator[tuple[str, list[str]]]:
+    """Corrected texts to try, with the words put in: the best option for every word
+    first, then the next ones."""
     fixable = [entry for entry in entries if entry.get("options")]
     if not fixable:
         return
     rounds = max(len(entry["options"]) for entry in fixable)
     for rank in range(rounds):
         corrected = text
+        used = []
         for entry in sorted(fixable, key=lambda e: e["offset"], reverse=True):
             options = entry["options"]
             option = options[min(rank, len(options) - 1)]["text"]
+            used.append(option)
             start, end = entry["offset"], entry["offset"] + entry["length"]
             written = corrected[start:end]
             # Keep the elided article the analyzer removed ("l'evalution" -> "l'évaluation").
             cut = max(written.rfind(mark) for mark in APOSTROPHES)
             prefix = written[: cut + 1] if cut >= 0 else ""
             corrected = corrected[:start] + prefix + option + corrected[end:]
-        yield corrected
+        yield corrected, used
 
 
 class BulkError(Exception):

@@ -152,7 +152,7 @@ def elasticsearch_server(tmp_path_factory):
 @pytest.fixture
 def elasticsearch_store(elasticsearch_server):
     """A store on indices of its own (``test-<8 hex>``), deleted after the test."""
-    # The site's 5 s suits one query; a bulk call of a very long document on a loaded CI
+    # The site's short timeouts suit a page; a bulk call of a very long document on a loaded CI
     # machine can take longer, and a test must not fail on the machine's load.
     store = ElasticsearchStore(
         elasticsearch_server, index_prefix=f"test-{uuid.uuid4().hex[:8]}", timeout=60

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from search import breaker
 from search.contract import StoreUnavailable
 from search.documents import all_documents, count_pages
 from search.indexing import retry_pending
@@ -57,7 +58,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Index reconstruit."))
 
     def reconcile(self) -> None:
-        done, pending = retry_pending()
+        # Run by hand or nightly: try every store, even one whose breaker is open.
+        done, pending = retry_pending(ignore_breaker=True)
+        if not pending:
+            for store in stores():
+                breaker.close(store.name)
         if done or pending:
             self.stdout.write(f"Opérations en attente rejouées : {done}, restantes : {pending}")
         wanted = {document.key: document for document in all_documents()}
