@@ -1,0 +1,1 @@
+"""Account security: login throttling, two-factor authentication and security headers."""
