@@ -57,6 +57,51 @@ class ContentError(Exception):
 
 
 # ---------------------------------------------------------------------------
+# Limits of the database, checked before anything is written
+
+MAX_JSON_DEPTH = 64
+# Tree paths hold 4 characters per level in 255: far more than a site needs.
+MAX_PAGE_DEPTH = 20
+MAX_INTEGER = 2**31 - 1  # PositiveIntegerField on every database
+YEARS = range(1900, 2201)
+TAG_LENGTH = 100  # django-taggit's Tag.name
+
+
+def _check_document(data: Any) -> None:
+    """Refuse what no database takes, wherever it is: NUL characters, runaway nesting.
+
+    Walks the document without recursion, so that a file nested thousands of levels
+    deep is refused with a path rather than a RecursionError.
+    """
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ContentError(path, f"imbriqué sur plus de {MAX_JSON_DEPTH} niveaux")
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ContentError(path, "caractère nul interdit dans un texte")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    raise ContentError(path, "caractère nul interdit dans une clé")
+                child = key if path == "$" else f"{path}.{key}"
+                stack.append((item, child, depth + 1))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                stack.append((item, f"{path}[{index}]", depth + 1))
+
+
+def _check_lengths(instance: models.Model, path: str) -> None:
+    """Every text fits its column (PostgreSQL refuses what SQLite would store)."""
+    for field in instance._meta.concrete_fields:
+        limit = getattr(field, "max_length", None)
+        value = getattr(instance, field.attname, None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ContentError(f"{path}.{field.name}", f"{limit} caractères au plus")
+
+
+# ---------------------------------------------------------------------------
 # Reading values
 
 
@@ -132,15 +177,21 @@ def _date(entry: dict, key: str, path: str) -> datetime.date | None:
     value = entry.get(key)
     if value is None:
         return None
-    relative = _relative_day(value)
-    if relative is not None and relative[1] is None:
-        return relative[0]
     try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
+        relative = _relative_day(value)
+    except OverflowError:
+        relative = (datetime.date.max, None)  # refused below with the other years
+    if relative is not None and relative[1] is None:
+        value = relative[0].isoformat()
+    try:
+        day = datetime.date.fromisoformat(value)
+    except (TypeError, ValueError, OverflowError):
         raise ContentError(
             f"{path}.{key}", f"date invalide « {value} » (format AAAA-MM-JJ ou today+N)"
         ) from None
+    if day.year not in YEARS:
+        raise ContentError(f"{path}.{key}", f"année entre {YEARS[0]} et {YEARS[-1]} attendue")
+    return day
 
 
 def _datetime(entry: dict, key: str, path: str) -> datetime.datetime | None:
@@ -152,13 +203,15 @@ def _datetime(entry: dict, key: str, path: str) -> datetime.datetime | None:
         value = relative[0].isoformat() + "T" + (relative[1] or "00:00")
     try:
         moment = datetime.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ContentError(
             f"{path}.{key}",
             f"date et heure invalides « {value} » (format AAAA-MM-JJTHH:MM ou today+NTHH:MM)",
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PAGE_TIME_ZONE)
+    if moment.year not in YEARS:
+        raise ContentError(f"{path}.{key}", f"année entre {YEARS[0]} et {YEARS[-1]} attendue")
     return moment
 
 
@@ -168,6 +221,8 @@ def _int(entry: dict, key: str, path: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ContentError(f"{path}.{key}", "un nombre entier positif est attendu")
+    if value > MAX_INTEGER:
+        raise ContentError(f"{path}.{key}", f"{MAX_INTEGER} au plus")
     return value
 
 
@@ -223,10 +278,18 @@ def _differs(current: Any, wanted: Any) -> bool:
     return current != wanted
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict, counter: Counter, label: str):
+def _upsert(
+    model: type[models.Model],
+    lookup: dict,
+    values: dict,
+    counter: Counter,
+    label: str,
+    path: str = "$",
+):
     instance = model.objects.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
+        _check_lengths(instance, path)
         instance.save()
         counter[f"{label} créé(s)"] += 1
         return instance
@@ -236,6 +299,7 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict, counter: Coun
     if changed:
         for field in changed:
             setattr(instance, field, values[field])
+        _check_lengths(instance, path)
         instance.save()
         counter[f"{label} mis à jour"] += 1
     return instance
@@ -276,10 +340,13 @@ class ContentLoader:
             raise ContentError(
                 "$", f"JSON invalide ligne {error.lineno}, colonne {error.colno} : {error.msg}"
             ) from None
+        except RecursionError:
+            raise ContentError("$", f"JSON imbriqué sur plus de {MAX_JSON_DEPTH} niveaux") from None
         return cls(data, **kwargs)
 
     @transaction.atomic
     def load(self) -> Counter:
+        _check_document(self.data)
         data = _check_keys(self.data, "$", self.TOP_LEVEL_KEYS)
         for key in self.TOP_LEVEL_KEYS - {"home"}:
             if not isinstance(data.get(key, []), list):
@@ -377,6 +444,7 @@ class ContentLoader:
             },
             self.report,
             "collège(s)",
+            path,
         )
         return slug
 
@@ -394,7 +462,7 @@ class ContentLoader:
             "parent": parent,
             "kind": _choice(entry, "kind", path, Territory.Kind.values, default_kind),
         }
-        _upsert(Territory, {"slug": slug}, values, self.report, "territoire(s)")
+        _upsert(Territory, {"slug": slug}, values, self.report, "territoire(s)", path)
         return slug
 
     @staticmethod
@@ -435,7 +503,7 @@ class ContentLoader:
             ),
             "description": _text(entry, "description", path),
         }
-        _upsert(Organisation, {"slug": slug}, values, self.report, "structure(s)")
+        _upsert(Organisation, {"slug": slug}, values, self.report, "structure(s)", path)
         return slug
 
     # -- users and member profiles -----------------------------------------
@@ -500,6 +568,7 @@ class ContentLoader:
             },
             self.report,
             "compte(s)",
+            path,
         )
         if password and not user.check_password(password):
             user.set_password(password)
@@ -522,14 +591,30 @@ class ContentLoader:
             },
             self.report,
             "profil(s)",
+            f"{path}.profile",
         )
         expertise = _strings(profile, "expertise", f"{path}.profile")
+        for index, tag in enumerate(expertise):
+            if len(tag) > TAG_LENGTH:
+                raise ContentError(
+                    f"{path}.profile.expertise[{index}]", f"{TAG_LENGTH} caractères au plus"
+                )
         if sorted(tag.name for tag in member.expertise.all()) != sorted(set(expertise)):
             member.expertise.set(expertise)
             member.save()
+            self.report["expertise(s) de membre mise(s) à jour"] += 1
+        before = self._roles_snapshot(member)
         self._set_colleges(member, colleges)
         apply_roles(member, roles)
+        if self._roles_snapshot(member) != before:
+            self.report["collège(s) ou rôle(s) de membre modifié(s)"] += 1
         return username
+
+    @staticmethod
+    def _roles_snapshot(member: Member) -> tuple:
+        member.refresh_from_db(fields=["is_coordination", "is_platform_admin"])
+        memberships = sorted(member.memberships.values_list("college_id", "is_referent"))
+        return (memberships, member.is_coordination, member.is_platform_admin)
 
     @staticmethod
     def _visibility_choices(value: Any, path: str) -> dict[str, str]:
@@ -589,6 +674,8 @@ class ContentLoader:
     def _load_pages(self, entries: Any, parent: Page, path: str) -> None:
         if not isinstance(entries, list):
             raise ContentError(path, "une liste est attendue")
+        if entries and parent.depth >= MAX_PAGE_DEPTH:
+            raise ContentError(path, f"pages imbriquées sur plus de {MAX_PAGE_DEPTH} niveaux")
         seen: dict[str, str] = {}
         for index, entry in enumerate(entries):
             entry_path = f"{path}[{index}]"
@@ -625,6 +712,10 @@ class ContentLoader:
         fields, relations = getattr(self, f"_fields_{page_type}")(
             entry, path, f"{parent.url_path}{slug}/"
         )
+        for index, tag in enumerate(relations.get("tags", [])):
+            if len(tag) > TAG_LENGTH:
+                raise ContentError(f"{path}.tags[{index}]", f"{TAG_LENGTH} caractères au plus")
+        _check_lengths(model(title=title, slug=slug, **fields), path)
 
         page = parent.get_children().filter(slug=slug).first()
         if page is not None:
@@ -835,6 +926,7 @@ class ContentLoader:
             },
             self.report,
             "version(s) du règlement",
+            path,
         )
         if self._sync_version_approvals(version, {college.pk for college in colleges}, adopted_on):
             self.report["approbation(s) de version mise(s) à jour"] += 1

@@ -136,6 +136,11 @@ SMALL = {
 }
 
 
+EVENT = ["pages", 0, "children", 2, "children", 0]
+CONTRIBUTION = ["pages", 0, "children", 1, "children", 0, "children", 0]
+CONTRIBUTION_PATH = "pages[0].children[1].children[0].children[0]"
+
+
 def snapshot() -> dict:
     """Every row of every model, as comparable data."""
     state = {}
@@ -266,6 +271,24 @@ def test_a_changed_entry_updates_only_that_entry():
             "2027-03-11T09:00",
             "pages[0].children[2].children[0].end",
         ),
+        # Values only the database would refuse, or crash on: checked before writing.
+        (EVENT + ["capacity"], 2**31, "pages[0].children[2].children[0].capacity"),
+        (EVENT + ["capacity"], 2**63, "pages[0].children[2].children[0].capacity"),
+        (EVENT + ["start"], "0001-01-01T00:00+05:00", "pages[0].children[2].children[0].start"),
+        (EVENT + ["end"], "9999-12-31T23:00-05:00", "pages[0].children[2].children[0].end"),
+        (CONTRIBUTION + ["tags"], ["t" * 150], CONTRIBUTION_PATH + ".tags[0]"),
+        (CONTRIBUTION + ["title"], "Titre\x00caché", CONTRIBUTION_PATH + ".title"),
+        (
+            ["users", 0, "profile"],
+            {"expertise": ["e" * 150]},
+            "users[0].profile.expertise[0]",
+        ),
+        (
+            ["organisations", 0, "website"],
+            "https://example.org/" + "a" * 290,
+            "organisations[0].website",
+        ),
+        (["users", 0, "first_name"], "Ami\x00na", "users[0].first_name"),
     ],
 )
 @pytest.mark.django_db
@@ -350,6 +373,57 @@ def test_command_refuses_invalid_json_with_line_and_column(tmp_path):
     bad.write_text('{"colleges": [\n  {"slug": }\n]}')
     with pytest.raises(CommandError, match="ligne 2, colonne"):
         call_command("load_content", str(bad))
+
+
+@pytest.mark.django_db
+def test_command_refuses_json_nested_thousands_of_levels_deep(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"pages": ' + "[" * 2000 + "]" * 2000 + "}")
+    with pytest.raises(CommandError, match="imbriqué"):
+        call_command("load_content", str(deep))
+
+
+@pytest.mark.django_db
+def test_document_nested_deeper_than_any_content_is_refused_with_its_path():
+    nested: list = []
+    for _ in range(100):
+        nested = [nested]
+    error = refusal({"pages": nested})
+    assert error.path.startswith("pages[0][0]")
+    assert "imbriqué" in error.message
+
+
+@pytest.mark.django_db
+def test_seventy_nested_pages_are_refused_and_nothing_written():
+    before = snapshot()
+    chain: dict = {"type": "standard", "slug": "niveau-70", "title": "Niveau 70"}
+    for level in range(69, 0, -1):
+        chain = {
+            "type": "standard", "slug": f"niveau-{level}", "title": f"Niveau {level}",
+            "children": [chain],
+        }  # fmt: skip
+    error = refusal({"pages": [chain]})
+    assert error.path.endswith(".children")
+    assert "niveaux" in error.message
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_file_that_only_changes_an_expertise_reports_that_change(tmp_path, capsys):
+    load(SMALL)
+    changed = with_change(["users", 0, "profile", "expertise"], ["numérique", "logement"])
+    report = load(changed)
+    assert report, "a changed expertise was reported as no change"
+    assert sorted(
+        tag.name for tag in Member.objects.get(user__username="amina").expertise.all()
+    ) == ["logement", "numérique"]
+
+
+@pytest.mark.django_db
+def test_a_file_that_only_changes_a_members_college_reports_that_change():
+    load(SMALL)
+    report = load(with_change(["users", 0, "colleges"], ["acteurs-formation"]))
+    assert report
 
 
 @pytest.mark.django_db
