@@ -15,11 +15,12 @@ from django.urls import re_path
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import DeleteView, EditView, HistoryView, IndexView
+from wagtail_modeladmin.views import DeleteView, EditView, HistoryView
 
 from cms.exports.spreadsheet import safe_cell
 from members import admin_views, audit, email_change
 from members.admin_forms import MemberAdminForm, OrganisationAdminForm, visibility_field_name
+from members.admin_querystring import DeclaredQueryIndexView
 from members.models import College, Member, Organisation, Territory
 from members.permissions import (
     CHANGE_MEMBER,
@@ -87,7 +88,7 @@ class RelatedFilter(RelatedFieldListFilter):
 # -- views ---------------------------------------------------------------------
 
 
-class ExportIndexView(IndexView):
+class ExportIndexView(DeclaredQueryIndexView):
     """Listing whose spreadsheet export has French headings and is safe to open in a spreadsheet."""
 
     @property

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.meetings.models import TravelSupportRequest
+from members.admin_querystring import BoundedFiltersIndexView
 from members.models import CollegeMembership
 from members.permissions import is_coordination
 
@@ -30,7 +30,7 @@ class CoordinationOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(TravelSupportRequest, CoordinationOnlyPolicy(TravelSupportRequest))
 
 
-class TravelSupportIndexView(IndexView):
+class TravelSupportIndexView(BoundedFiltersIndexView):
     def get_base_queryset(self):
         # What the columns show (person, colleges for the shown name, meeting) in four queries.
         return (

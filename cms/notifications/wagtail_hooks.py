@@ -8,6 +8,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.notifications.models import DossierFollow
+from members.admin_querystring import BoundedFiltersIndexView
 from members.permissions import is_coordination
 
 
@@ -32,6 +33,7 @@ class DossierFollowViewSet(ModelViewSet):
     add_to_admin_menu = True
     copy_view_enabled = False
     inspect_view_enabled = True
+    index_view_class = BoundedFiltersIndexView
     list_display = ["dossier", "user", "created_at"]
     list_filter = ["dossier"]
     ordering = ["-created_at"]

@@ -19,6 +19,7 @@ from wagtail_modeladmin.views import InstanceSpecificView
 from members.adhesion import services
 from members.adhesion.emails import requester
 from members.adhesion.forms import DeclineForm
+from members.admin_querystring import DeclaredQueryIndexView
 from members.models import AdhesionRequest
 
 DECIDE_PERMISSION = "members.change_adhesionrequest"
@@ -170,6 +171,7 @@ class AdhesionRequestAdmin(ModelAdmin):
     add_to_admin_menu = True
     permission_helper_class = AdhesionPermissionHelper
     button_helper_class = AdhesionButtonHelper
+    index_view_class = DeclaredQueryIndexView
     list_display = ("created_at", "requester", "college", "kind", "status")
     list_filter = ("status", ("college", RelatedFilter), "kind")
     search_fields = ("first_name", "last_name", "email", "organisation_name")
