@@ -247,6 +247,16 @@ class Member(ClusterableModel):
             "et l'initiale du nom sont affichés."
         ),
     )
+    # An address such as nadia.haddad@… tells the family name the pseudonym hides: it is
+    # only shown once the member has agreed to it, for that very address (members.visibility).
+    email_shown_with_surname = models.EmailField(
+        _("adresse montrée bien qu'elle contienne le nom de famille"),
+        blank=True,
+        help_text=_(
+            "L'adresse que la personne a accepté de montrer alors qu'elle contient son nom "
+            "de famille. L'accord vaut pour cette adresse seulement."
+        ),
+    )
     is_coordination = models.BooleanField(_("coordination"), default=False)
     is_platform_admin = models.BooleanField(_("administration de la plateforme"), default=False)
     status = models.CharField(

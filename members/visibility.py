@@ -4,10 +4,16 @@ Every surface that shows a member (directory listing, profile page, vCard, organ
 page) goes through ``card_for``; every query that selects members by a field the member
 may hide (the expertise filter) goes through ``field_visible_q``. Both apply the same rule
 as ``may_see_field``.
+
+A pseudonymised member (the accompanied college, without « Afficher mon nom de famille
+en entier ») shows as first name and initial everywhere; an address that spells their
+surname is withheld too, unless they agreed to show that very address on their profile.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
@@ -60,6 +66,8 @@ class Viewer:
 def may_see_field(viewer: Viewer, member: Member, field: str, member_college_ids: set[int]) -> bool:
     if viewer.is_self(member):
         return True
+    if field == "email" and email_withheld(viewer, member):
+        return False
     level = member.visibility_of(field)
     if level == Member.Visibility.PUBLIC:
         return True
@@ -118,6 +126,66 @@ def is_pseudonymised(member: Member, college_slugs: set[str]) -> bool:
     return ACCOMPANIED_COLLEGE in college_slugs and not member.show_full_name
 
 
+# Surname parts shorter than this ("de", "le") are too common to tell a name apart; the
+# whole surname, separators removed, is always looked for.
+_SURNAME_PART_MIN = 3
+_SEPARATORS = re.compile(r"[\s\-'’.]+")
+
+
+def _folded(text: str) -> str:
+    """Lower case, no accents, letters and digits only: how names turn into addresses."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(
+        char for char in decomposed if char.isalnum() and not unicodedata.combining(char)
+    )
+
+
+def address_contains_surname(email: str, last_name: str) -> bool:
+    """Whether an address spells the family name (nadia.haddad@…, n-le-roux@…, leroux@…)."""
+    address = _folded(email)
+    if not address or not _folded(last_name):
+        return False
+    parts = {_folded(last_name)}
+    parts |= {
+        _folded(part)
+        for part in _SEPARATORS.split(last_name)
+        if len(_folded(part)) >= _SURNAME_PART_MIN
+    }
+    return any(part and part in address for part in parts)
+
+
+def _college_slugs(member: Member) -> set[str]:
+    return {membership.college.slug for membership in member.memberships.all()}
+
+
+def email_tells_hidden_surname(member: Member, college_slugs: set[str] | None = None) -> bool:
+    """True when the member's address would show the surname their pseudonym hides.
+
+    Their agreement (``email_shown_with_surname``) only holds for the address they agreed
+    to: a new address asks again.
+    """
+    if college_slugs is None:
+        college_slugs = _college_slugs(member)
+    if not is_pseudonymised(member, college_slugs):
+        return False
+    email = member.user.email
+    if not address_contains_surname(email, member.user.last_name):
+        return False
+    return member.email_shown_with_surname.casefold() != email.casefold()
+
+
+def may_see_hidden_surname(viewer: Viewer, member: Member) -> bool:
+    """The person themself, and coordination (which holds the full name in the admin)."""
+    return viewer.is_self(member) or viewer.is_coordination
+
+
+def email_withheld(viewer: Viewer, member: Member, college_slugs: set[str] | None = None) -> bool:
+    """The address is kept from this viewer because it tells a hidden surname."""
+    return not may_see_hidden_surname(viewer, member) and email_tells_hidden_surname(
+        member, college_slugs
+    )
+
+
 def name_parts(member: Member, college_slugs: set[str]) -> tuple[str, str]:
     """(family name, given name) as they may be shown: an initial for pseudonymised people."""
     user = member.user
@@ -129,7 +197,15 @@ def name_parts(member: Member, college_slugs: set[str]) -> tuple[str, str]:
 def display_name(member: Member, college_slugs: set[str]) -> str:
     """People of the accompanied college show as first name and initial unless they opt in."""
     family, given = name_parts(member, college_slugs)
-    return f"{given} {family}".strip() or member.user.get_username()
+    name = f"{given} {family}".strip()
+    if name:
+        return name
+    # A username may be the full name (nadia.haddad): never the fallback of a pseudonym.
+    return (
+        "Personne accompagnée"
+        if is_pseudonymised(member, college_slugs)
+        else (member.user.get_username())
+    )
 
 
 def shown_name(member: Member) -> str:

@@ -1,13 +1,15 @@
 """Wagtail and model events that change what the index must hold."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.documents.models import Document
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from members.models import College
+from members.models import College, CollegeMembership, Member
+from members.visibility import ACCOMPANIED_COLLEGE
 from search import indexing
 
 
@@ -67,3 +69,72 @@ def document_changed(sender, instance, created, **kwargs):
 def college_changed(sender, instance, created, **kwargs):
     if not created:
         enqueue_indexing(instance.contributions.values_list("pk", flat=True))
+
+
+# A member's shown name is part of their contributions' documents (authors). A change of
+# it (a pseudonym chosen again, a name corrected, joining the accompanied college) may
+# hide what the index still holds, so it is applied at once, like other narrowing changes.
+SHOWN_NAME_FIELDS = {
+    Member: ("show_full_name",),
+    get_user_model(): ("first_name", "last_name", "username"),
+}
+_CHANGED_ATTR = "_search_shown_name_changed"
+
+
+def sync_contributions_of(member_id: int | None) -> None:
+    """Re-index, before returning, the contributions that name this member as an author."""
+    from cms.models import ContributionPage
+
+    if member_id is None:
+        return
+    pages = ContributionPage.objects.filter(authors__pk=member_id).distinct()
+    if pages.exists():
+        indexing.sync_pages(pages.specific())
+
+
+def _remember_shown_name_change(sender, instance, raw=False, update_fields=None, **kwargs):
+    fields = SHOWN_NAME_FIELDS[sender]
+    setattr(instance, _CHANGED_ATTR, False)
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(fields):
+        return  # e.g. last_login at each sign-in: no query
+    before = sender._default_manager.filter(pk=instance.pk).values(*fields).first()
+    if before is not None:
+        changed = any(before[name] != getattr(instance, name) for name in fields)
+        setattr(instance, _CHANGED_ATTR, changed)
+
+
+def _member_id_of(instance) -> int | None:
+    if isinstance(instance, Member):
+        return instance.pk
+    return Member.objects.filter(user_id=instance.pk).values_list("pk", flat=True).first()
+
+
+def _sync_if_shown_name_changed(sender, instance, created=False, raw=False, **kwargs):
+    if raw or created or not getattr(instance, _CHANGED_ATTR, False):
+        return
+    setattr(instance, _CHANGED_ATTR, False)
+    sync_contributions_of(_member_id_of(instance))
+
+
+for _model in SHOWN_NAME_FIELDS:
+    pre_save.connect(_remember_shown_name_change, sender=_model, dispatch_uid=f"search-{_model}")
+    post_save.connect(_sync_if_shown_name_changed, sender=_model, dispatch_uid=f"search-{_model}")
+
+
+def _accompanied(membership: CollegeMembership) -> bool:
+    return College.objects.filter(pk=membership.college_id, slug=ACCOMPANIED_COLLEGE).exists()
+
+
+@receiver(post_save, sender=CollegeMembership)
+def membership_saved(sender, instance, created, raw=False, **kwargs):
+    # Joining the accompanied college turns the full name into a pseudonym.
+    if not raw and _accompanied(instance):
+        sync_contributions_of(instance.member_id)
+
+
+@receiver(post_delete, sender=CollegeMembership)
+def membership_deleted(sender, instance, **kwargs):
+    if _accompanied(instance) and Member.objects.filter(pk=instance.member_id).exists():
+        sync_contributions_of(instance.member_id)

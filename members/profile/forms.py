@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
-from members.visibility import ACCOMPANIED_COLLEGE
+from members.visibility import ACCOMPANIED_COLLEGE, address_contains_surname, is_pseudonymised
 
 # The levels in plain words, from the widest audience to none.
 VISIBILITY_CHOICES = [
@@ -29,6 +29,7 @@ BIO_MAX_LENGTH = 2000
 TAG_MAX_LENGTH = 100  # taggit's Tag.name
 MAX_TAGS = 20
 PHONE_PATTERN = re.compile(r"^[0-9+().\- ]*$")
+EMAIL_WITH_SURNAME_FIELD = "show_email_with_surname"
 
 
 def visibility_field_name(field: str) -> str:
@@ -99,6 +100,7 @@ class ProfileForm(forms.ModelForm):
         # Only people of the accompanied college are pseudonymised: the choice is theirs alone.
         if not member.memberships.filter(college__slug=ACCOMPANIED_COLLEGE).exists():
             del self.fields["show_full_name"]
+        self._add_email_surname_choice(member)
         for name, label in VISIBILITY_LABELS.items():
             self.fields[visibility_field_name(name)] = forms.ChoiceField(
                 label=label,
@@ -112,6 +114,35 @@ class ProfileForm(forms.ModelForm):
                     ),
                 },
             )
+
+    def _add_email_surname_choice(self, member: Member) -> None:
+        """An address that spells a hidden surname is withheld unless its owner says so.
+
+        The box only appears when it matters (pseudonymised, and the address holds the
+        surname); ticking it records that very address, so a new one asks again.
+        """
+        user = member.user
+        slugs = set(member.memberships.values_list("college__slug", flat=True))
+        if not (
+            is_pseudonymised(member, slugs) and address_contains_surname(user.email, user.last_name)
+        ):
+            return
+        self.fields[EMAIL_WITH_SURNAME_FIELD] = forms.BooleanField(
+            label=_("Montrer quand même mon adresse électronique, avec mon nom de famille"),
+            required=False,
+            initial=member.email_shown_with_surname.casefold() == user.email.casefold(),
+            help_text=_(
+                "Si vous cochez cette case, les personnes choisies ci-dessus verront votre "
+                "adresse, et donc votre nom de famille en entier. Sinon, elle reste visible de "
+                "vous seul·e et de la coordination."
+            ),
+        )
+
+    def email_with_surname_field(self) -> forms.BoundField | None:
+        """The box of the warning, if the address tells the hidden surname."""
+        if EMAIL_WITH_SURNAME_FIELD in self.fields:
+            return self[EMAIL_WITH_SURNAME_FIELD]
+        return None
 
     def visibility_fields(self) -> list[forms.BoundField]:
         return [self[visibility_field_name(name)] for name in VISIBILITY_LABELS]
@@ -145,6 +176,9 @@ class ProfileForm(forms.ModelForm):
             **{name: self.cleaned_data[visibility_field_name(name)] for name in VISIBILITY_LABELS},
         }
         member.expertise.set(self.cleaned_data["expertise_text"])
+        if EMAIL_WITH_SURNAME_FIELD in self.fields:
+            agreed = self.cleaned_data[EMAIL_WITH_SURNAME_FIELD]
+            member.email_shown_with_surname = member.user.email if agreed else ""
         if commit:
             member.save()
         return member
