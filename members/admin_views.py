@@ -78,7 +78,7 @@ class ImportView(CoordinationView):
                 None, None, f"Le fichier dépasse {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo."
             )
             return self.upload_page(form, [error])
-        table, plan = plan_file(upload.read(), upload.name)
+        table, plan = plan_file(upload.read(), upload.name, importer=self.request.user)
         if not plan.ok:
             return self.upload_page(form, plan.errors)
         token = secrets.token_urlsafe(24)
@@ -94,7 +94,7 @@ class ImportView(CoordinationView):
             return redirect(self.request.path)
         del self.request.session[SESSION_KEY]
         # Checked again: the database may have changed since the preview.
-        plan = validate_table(Table.from_dict(stored["table"]))
+        plan = validate_table(Table.from_dict(stored["table"]), importer=self.request.user)
         if not plan.ok:
             return self.upload_page(ImportForm(), plan.errors)
         report = apply_plan(plan)

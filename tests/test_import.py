@@ -197,7 +197,7 @@ def test_existing_member_is_updated_and_keeps_roles(people):
         b"identifiant;prenom;nom;email;colleges\n"
         b"coord;Claire;Coord;c@example.org;acteurs-formation\n"
     )
-    _, plan = plan_file(content, "m.csv")
+    _, plan = plan_file(content, "m.csv", importer=people["coord"])
     assert plan.updated == 1
     apply_plan(plan)
     coord = get_user_model().objects.get(username="coord")
@@ -210,6 +210,44 @@ def test_administrator_accounts_cannot_be_changed_by_import(colleges):
     content = b"identifiant;prenom;nom;email;colleges\nroot;R;R;r@example.org;acteurs-formation\n"
     _, plan = plan_file(content, "m.csv")
     assert "compte d'administration" in str(plan.errors[0])
+
+
+def test_command_line_import_cannot_change_a_coordination_account(people):
+    content = (
+        b"identifiant;prenom;nom;email;colleges\ncoord;C;C;pirate@example.org;acteurs-formation\n"
+    )
+    _, plan = plan_file(content, "m.csv")
+    assert "compte d'administration" in str(plan.errors[0])
+
+
+def test_import_refuses_accounts_that_outrank_the_importer(colleges, people):
+    load({"users": [{"username": "root", "roles": ["admin"]}]})
+    content = b"identifiant;prenom;nom;email;colleges\nroot;R;R;r@example.org;acteurs-formation\n"
+    _, plan = plan_file(content, "m.csv", importer=people["coord"])
+    assert "compte d'administration" in str(plan.errors[0])
+
+
+def test_csv_row_with_too_many_columns_is_refused():
+    content = b"identifiant;nom\n" + b"a;b;" + b"x;" * 200 + b"\n"
+    with pytest.raises(ImportRefused, match="plus de 50 colonnes"):
+        read_table(content, "m.csv")
+
+
+def test_xlsx_with_thousands_of_columns_is_refused_before_its_rows_are_read():
+    content = xlsx([["identifiant", "nom"], ["a", "b", *["x"] * 5000]])
+    with pytest.raises(ImportRefused, match="colonnes"):
+        read_table(content, "m.xlsx")
+
+
+def test_xlsx_that_unpacks_past_the_limit_is_refused():
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<c/>" * (8 * 1024 * 1024))
+    assert len(packed.getvalue()) < 200 * 1024
+    with pytest.raises(ImportRefused, match="décompressé"):
+        read_table(packed.getvalue(), "m.xlsx")
 
 
 # -- manage.py import_members ----------------------------------------------------------
@@ -248,3 +286,34 @@ def test_command_dry_run_writes_nothing(people, tmp_path):
     )
     assert "Rien n'a été écrit" in out.getvalue()
     assert user_count() == before
+
+
+ODD_CELLS = [
+    "", " ", "\x00", "a\x00b", "x" * 5000, "é" * 300, "=1+1", "-1", "2" * 40, "a|b||c",
+    "personnes-accompagnees|inconnu", "member|chef", "admin", "coordination", "@", "a@b",
+    "<script>", "../../etc", "\r\n", ";", '"', "identifiant",
+]  # fmt: skip
+
+
+def test_mutated_import_files_are_planned_or_refused_never_crash(people):
+    import random
+
+    from django.db import transaction
+
+    rng = random.Random(20261201)
+    lines = [line.split(";") for line in GOOD_CSV.decode().splitlines()]
+    crashes = []
+    for _ in range(60):
+        rows = [list(line) for line in lines]
+        row = rng.randrange(len(rows))
+        rows[row][rng.randrange(len(rows[row]))] = rng.choice(ODD_CELLS)
+        content = "\n".join(";".join(row) for row in rows).encode()
+        try:
+            _, plan = plan_file(content, "m.csv", importer=people["coord"])
+            if plan.ok:
+                with transaction.atomic():
+                    apply_plan(plan)
+                    transaction.set_rollback(True)
+        except Exception as error:  # noqa: BLE001 - what this test is looking for
+            crashes.append(f"{rows}: {type(error).__name__}: {error}")
+    assert not crashes, "\n".join(crashes[:5])

@@ -44,11 +44,19 @@ __all__ = [
 
 
 def plan_file(
-    content: bytes, filename: str, progress: Progress | None = None, **limits
+    content: bytes,
+    filename: str,
+    progress: Progress | None = None,
+    importer=None,
+    **limits,
 ) -> tuple[Table | None, ImportPlan]:
-    """Read and check a file; an unreadable file gives a plan with one error and no table."""
+    """Read and check a file; an unreadable file gives a plan with one error and no table.
+
+    ``importer`` is the user importing (None from the command line): accounts that
+    outrank them are refused.
+    """
     try:
         table = read_table(content, filename, **limits)
     except ImportRefused as refusal:
         return None, ImportPlan(errors=[RowError(None, None, str(refusal))])
-    return table, validate_table(table, progress)
+    return table, validate_table(table, progress, importer)

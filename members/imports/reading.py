@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# A members table has about fifteen columns; a spreadsheet is a zip that can unpack to
+# hundreds of times its size, so both are bounded before any row is read.
+MAX_COLUMNS = 50
+MAX_XLSX_UNPACKED_BYTES = 30 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -68,6 +73,14 @@ def read_table(
 def _table(records, max_rows: int) -> Table:
     table = None
     for line, cells in records:
+        if len(cells) > MAX_COLUMNS:
+            cells = list(cells)
+            if any(_text(cell) for cell in cells[MAX_COLUMNS:]):
+                raise ImportRefused(
+                    f"La ligne {line} compte plus de {MAX_COLUMNS} colonnes : "
+                    "un fichier de membres n'en a qu'une quinzaine."
+                )
+            cells = cells[:MAX_COLUMNS]
         cells = [_text(cell) for cell in cells]
         if not any(cells):
             continue  # blank lines, often left at the end of a spreadsheet
@@ -124,14 +137,42 @@ def _xlsx_records(content: bytes):
     """Rows of the first sheet, read lazily so that the row limit stops a huge sheet early."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            yield from enumerate(rows, start=1)
-        finally:
-            workbook.close()
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on broken files
+        raise ImportRefused(UNREADABLE_XLSX) from None
+    try:
+        sheet = workbook.worksheets[0]
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise ImportRefused(
+                f"La feuille compte {sheet.max_column} colonnes : un fichier de membres "
+                f"en a une quinzaine ({MAX_COLUMNS} au plus)."
+            )
+        # max_col: a sheet whose declared size lies still yields short rows.
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        yield from enumerate(rows, start=1)
+    except ImportRefused:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on broken files
+        raise ImportRefused(UNREADABLE_XLSX) from None
+    finally:
+        workbook.close()
+
+
+UNREADABLE_XLSX = "Le fichier Excel est illisible : enregistrez-le au format .xlsx et réessayez."
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a spreadsheet that would unpack to more than any members table needs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportRefused(UNREADABLE_XLSX) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise ImportRefused(
-            "Le fichier Excel est illisible : enregistrez-le au format .xlsx et réessayez."
-        ) from None
+            f"Le fichier Excel décompressé pèse {unpacked // (1024 * 1024)} Mo : "
+            f"la limite est de {MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} Mo. "
+            "Enregistrez seulement le tableau des membres, sans autres feuilles."
+        )

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 
 from members.imports.reading import Table
-from members.models import College, Organisation, Territory
+from members.models import College, Member, Organisation, Territory
+from members.permissions import outranks
 
 Progress = Callable[[int, int], None]
 
@@ -92,7 +94,7 @@ class ImportPlan:
 class _Checker:
     """Validates rows against the database, loaded once for the whole file."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, importer=None) -> None:
         self.table = table
         self.colleges = set(College.objects.values_list("slug", flat=True))
         self.organisations = set(Organisation.objects.values_list("slug", flat=True))
@@ -102,9 +104,7 @@ class _Checker:
         users = get_user_model().objects.filter(username__in=usernames)
         self.existing = set(users.values_list("username", flat=True))
         # Accounts an import must never touch: changing their e-mail would hand them over.
-        self.protected = set(
-            users.filter(is_superuser=True).values_list("username", flat=True)
-        ) | set(users.filter(member__is_platform_admin=True).values_list("username", flat=True))
+        self.protected = _protected_usernames(users, importer)
         self.anonymised = set(
             users.filter(member__anonymised_at__isnull=False).values_list("username", flat=True)
         )
@@ -179,6 +179,29 @@ class _Checker:
             error("identifiant", "ce membre a été anonymisé")
 
 
+def _protected_usernames(users, importer) -> set[str]:
+    """Accounts that hold rights the importer lacks: the admin's rule (``outranks``).
+
+    Without an importer (``manage.py import_members``), every account with coordination
+    or administration rights is protected: a file never hands one over.
+    """
+    if importer is None:
+        return set(
+            users.filter(
+                Q(is_superuser=True)
+                | Q(member__is_platform_admin=True)
+                | Q(member__is_coordination=True)
+            ).values_list("username", flat=True)
+        )
+    protected = set()
+    if not importer.is_superuser:
+        protected |= set(users.filter(is_superuser=True).values_list("username", flat=True))
+    for member in Member.objects.filter(user__in=users).select_related("user"):
+        if outranks(member, importer):
+            protected.add(member.user.username)
+    return protected
+
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
@@ -198,7 +221,7 @@ def check_headers(table: Table) -> list[RowError]:
     return errors
 
 
-def validate_table(table: Table, progress: Progress | None = None) -> ImportPlan:
+def validate_table(table: Table, progress: Progress | None = None, importer=None) -> ImportPlan:
     """Check every row (not only up to the first error) and plan the import."""
     plan = ImportPlan(errors=check_headers(table))
     if not plan.ok:
@@ -206,7 +229,7 @@ def validate_table(table: Table, progress: Progress | None = None) -> ImportPlan
     if not table.rows:
         plan.errors.append(RowError(None, None, "le fichier ne contient aucune ligne de données"))
         return plan
-    checker = _Checker(table)
+    checker = _Checker(table, importer)
     total = len(table.rows)
     for index, (line, cells) in enumerate(zip(table.lines, table.rows, strict=True), start=1):
         row = checker.check(line, cells, plan.errors)
