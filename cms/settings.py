@@ -6,6 +6,7 @@ file in ``var/`` with database search, French first.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -94,8 +95,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # user.is_verified(): whether this session gave a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Sends whoever owes a second factor to it (members/security/two_factor.py).
+    "members.security.two_factor.TwoFactorMiddleware",
+    # Turns a login refused by a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last: it needs the user and the messages, and hits still get the headers above.
     "cms.cache.AnonymousPageCacheMiddleware",
 ]
@@ -149,9 +156,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if False and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # TEMP revert
+    # SQLite has a single write lock. In its default (deferred) transactions, a save that
+    # reads then writes (a profile's expertise, a follow) cannot wait for that lock and
+    # fails at once with "database is locked" when another process writes. Immediate
+    # transactions take the lock when they begin, and so can wait for it (up to `timeout`
+    # seconds); WAL lets readers go on while someone writes, and synchronous=NORMAL is
+    # safe in WAL mode and saves a disk flush per commit. Options in DATABASE_URL win.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login, right password or not, while a lockout lasts (see below).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -245,7 +267,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -309,3 +332,35 @@ PERMISSIONS_POLICY_DENIED = [
 ]
 # Gravatar would send a hash of each editor's e-mail address to another host.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Login throttling (django-axes, members/security/lockout.py). A lockout refuses the right
+# password too and shows when to retry; coordination lifts it in the admin (Paramètres ›
+# Connexions suspendues). Attempts are kept in the database, shared by all processes.
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_HANDLER = "members.security.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "members.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "members.security.lockout.client_ip"
+# A success does not wipe the counters: it would wipe the address's counter too, and let
+# someone with an account of their own reset it between guesses at another one.
+AXES_RESET_ON_SUCCESS = False
+AXES_HTTP_RESPONSE_CODE = 429
+# There is no django.contrib.admin: the lockouts have a Wagtail admin screen instead.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Password reset requests (members/security/throttle.py), counted in the default cache:
+# with several server processes, give CACHES["default"] a shared backend.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+PASSWORD_RESET_LIMIT_PER_IP = 10
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+# Wagtail's own "forgotten password" under /admin/ would bypass that throttle and the
+# site's rules for accounts without a password: the site's form at /mot-de-passe/ is the one.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+
+# Two-factor authentication (django-otp, members/security/): required of coordination and
+# platform administrators, offered to everyone else from the admin's account page.
+TWO_FACTOR_ENFORCED = True
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME

@@ -8,12 +8,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api, feeds, media
 from cms.forms import ForgottenPasswordForm, LoginForm
+from members.security.throttle import ThrottledPasswordResetView
 
 # Forgotten password, in Django's four steps (the e-mail is built by ForgottenPasswordForm).
 password_reset_urls = [
     path(
         "oublie/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             form_class=ForgottenPasswordForm,
             subject_template_name="registration/password_reset_subject.txt",
             email_template_name="registration/password_reset_email.txt",
@@ -48,6 +49,8 @@ urlpatterns = [
         ),
         name="login",
     ),
+    # Two-factor authentication: /connexion/verification/, /connexion/double-authentification/.
+    path("connexion/", include("members.security.urls")),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", include(password_reset_urls)),
     path("", include("members.urls")),

@@ -18,3 +18,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The breaker's probe runs in a thread, which an in-memory test database cannot follow:
 # tests probe by calling search.service.probe().
 SEARCH_BREAKER_BACKGROUND_PROBE = False
+# Axes stays on; only Client.login, which has no request, gets a bare one.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.RequestlessLoginBackend",
+    *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
+]
+# Tests log people in with force_login, which gives no second factor: the two-factor
+# middleware is off here, and tests/test_two_factor.py turns it on.
+TWO_FACTOR_ENFORCED = False

@@ -93,12 +93,13 @@ def test_site_templates_have_no_inline_script_style_or_handler():
 
 
 @override_settings(DEBUG=False)
-def test_the_admin_has_its_own_policy_that_allows_inline_styles_only(client, demo):
+def test_the_admin_has_its_own_policy_that_allows_inline_code_but_no_other_host(client, demo):
     client.force_login(get_user_model().objects.get(username="coordination"))
     response = client.get("/admin/")
     assert response.status_code == 200
     policy = csp_of(response)
-    assert policy["script-src"] == ["'self'"]
+    # Wagtail 8 still writes inline scripts (wagtail/wagtail#12940); eval stays refused.
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
     assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
     assert policy["connect-src"] == ["'self'"]
     assert policy["frame-ancestors"] == ["'self'"]

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from members.security.admin_views import LockoutsView
+from members.security.roles import is_coordination_or_admin
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_urls() -> list:
+    return [
+        path(
+            "connexions-suspendues/",
+            LockoutsView.as_view(),
+            name="members_security_lockouts",
+        )
+    ]
+
+
+class CoordinationMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return is_coordination_or_admin(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_lockouts_menu_item() -> MenuItem:
+    return CoordinationMenuItem(
+        "Connexions suspendues",
+        reverse("members_security_lockouts"),
+        icon_name="lock",
+        order=900,
+    )
+
+
+@hooks.register("register_account_menu_item")
+def register_two_factor_account_item(request: HttpRequest) -> dict:
+    return {
+        "url": reverse("two_factor_setup"),
+        "label": "Double authentification",
+        "help_text": "Protéger votre compte par un code à usage unique, en plus du mot de passe.",
+    }
