@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
@@ -13,17 +14,27 @@ from cms.models import ContributionPage, DossierPage
 PAGE_SIZE = 20
 
 
-class BadParameter(ValueError):
-    pass
+MAX_ID = 2**63 - 1  # past this, SQLite and PostgreSQL refuse the number itself
 
 
-def positive_int(request: HttpRequest, name: str, default: int | None = None) -> int | None:
-    value = request.GET.get(name)
-    if value in (None, ""):
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise BadParameter(f"Le paramètre « {name} » doit être un nombre entier positif.")
-    return int(value)
+def _positive(name: str, maximum: int) -> forms.IntegerField:
+    message = f"Le paramètre « {name} » doit être un nombre entier positif."
+    return forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=maximum,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message),
+    )
+
+
+class ContributionsQuery(forms.Form):
+    """The query string of /api/contributions/: parsed by a form, never by hand."""
+
+    dossier = _positive("dossier", MAX_ID)
+    page = _positive("page", 100_000)
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]
 
 
 def contribution_data(contribution: ContributionPage) -> dict:
@@ -40,11 +51,11 @@ def contribution_data(contribution: ContributionPage) -> dict:
 @require_GET
 def contributions(request: HttpRequest) -> JsonResponse:
     """GET /api/contributions/?dossier=<id>&page=<n>: contributions the requester may see."""
-    try:
-        dossier_id = positive_int(request, "dossier")
-        page_number = positive_int(request, "page", default=1)
-    except BadParameter as error:
-        return JsonResponse({"error": str(error)}, status=400)
+    query = ContributionsQuery(request.GET)
+    if not query.is_valid():
+        return JsonResponse({"error": query.first_error()}, status=400)
+    dossier_id = query.cleaned_data["dossier"]
+    page_number = query.cleaned_data["page"] or 1
     queryset = ContributionPage.objects.live()
     if dossier_id is not None:
         dossier = Page.objects.live().filter(pk=dossier_id).specific().first()

@@ -13,12 +13,11 @@ from django.views.decorators.http import require_GET
 from cms.models import ContributionPage
 from members.models import College, Territory
 from search.acl import reader_tokens
-from search.contract import FACETS, SORTS, SearchQuery
+from search.contract import FACETS, SearchQuery
+from search.forms import SearchForm
 from search.service import Answer, run_search
 
 PER_PAGE = 10
-MAX_PAGE = 1000
-MAX_QUERY = 200
 FACET_LABELS = {
     "college": "Collège",
     "theme": "Thème",
@@ -52,26 +51,13 @@ class SearchParams:
 
 def parse_params(params) -> SearchParams:
     """Read and check the query string; a bad value raises BadSearch with a French message."""
-    text = params.get("q", "").strip()
-    if len(text) > MAX_QUERY:
-        raise BadSearch(f"La recherche est limitée à {MAX_QUERY} caractères.")
-    sort = params.get("sort", "relevance") or "relevance"
-    if sort not in SORTS:
-        raise BadSearch("Le tri doit valoir « relevance » (pertinence) ou « date ».")
-    page = params.get("page", "1") or "1"
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
-        raise BadSearch(f"Le numéro de page doit être un entier entre 1 et {MAX_PAGE}.")
-    filters = {}
-    for name in FACETS:
-        value = params.get(name, "").strip()
-        if not value:
-            continue
-        if len(value) > 200:
-            raise BadSearch(f"Le filtre « {name} » est trop long.")
-        if name == "year" and not (value.isdigit() and len(value) == 4):
-            raise BadSearch("L'année doit s'écrire avec quatre chiffres.")
-        filters[name] = value
-    return SearchParams(text, filters, sort, int(page))
+    form = SearchForm(params)
+    if not form.is_valid():
+        raise BadSearch(form.first_error())
+    data = form.cleaned_data
+    return SearchParams(
+        data["q"].strip(), form.filters(), data["sort"] or "relevance", data["page"] or 1
+    )
 
 
 def answer_for(request: HttpRequest, params: SearchParams) -> Answer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Substr, Upper
@@ -64,6 +65,12 @@ class Filters:
         return bool(self.default_territory) and self.territory == self.default_territory
 
 
+class DirectoryQuery(forms.Form):
+    """The directory's words: a form refuses what the database would (NUL characters)."""
+
+    q = forms.CharField(required=False)
+
+
 def read_filters(
     params: QueryDict, allowed: dict[str, set[str]], default_territory: str = ""
 ) -> Filters:
@@ -72,10 +79,15 @@ def read_filters(
     Without a territory in the query string, ``default_territory`` applies; the value
     ``ALL_TERRITORIES`` asks for every territory.
     """
+    words = DirectoryQuery(params)
     filters = Filters(
-        query=" ".join(params.get("q", "").split())[:QUERY_MAX_LENGTH],
+        query=" ".join(words.cleaned_data["q"].split())[:QUERY_MAX_LENGTH]
+        if words.is_valid()
+        else "",
         default_territory=default_territory,
     )
+    if words.errors:
+        filters.ignored.append("q")
     for name, values in allowed.items():
         value = params.get(name, "")
         if value in values:
