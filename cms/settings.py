@@ -156,7 +156,7 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
-if False and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # TEMP revert
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has a single write lock. In its default (deferred) transactions, a save that
     # reads then writes (a profile's expertise, a follow) cannot wait for that lock and
     # fails at once with "database is locked" when another process writes. Immediate
@@ -351,6 +351,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # There is no django.contrib.admin: the lockouts have a Wagtail admin screen instead.
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Kept out of the attempts' stored POST data (passwords always are).
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]
 # Password reset requests (members/security/throttle.py), counted in the default cache:
 # with several server processes, give CACHES["default"] a shared backend.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
