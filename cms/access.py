@@ -121,13 +121,12 @@ def _edits_files(user, obj) -> bool:
     The permission is checked on the file's own collection: a right over one collection
     must not open the files of every other one.
     """
-    from wagtail.documents import get_document_model
-    from wagtail.documents.permissions import permission_policy as document_policy
-    from wagtail.images.permissions import permission_policy as image_policy
+    from wagtail.permissions import policy_registry
 
     if not user.is_authenticated:
         return False
-    policy = document_policy if isinstance(obj, get_document_model()) else image_policy
+    # Wagtail's own policy for the model: it knows the owner field (uploaded_by_user).
+    policy = policy_registry.get_by_type(type(obj))
     return policy.user_has_any_permission_for_instance(user, ["change", "choose"], obj)
 
 

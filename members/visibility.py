@@ -164,14 +164,15 @@ def email_tells_hidden_surname(member: Member, college_slugs: set[str] | None = 
     Their agreement (``email_shown_with_surname``) only holds for the address they agreed
     to: a new address asks again.
     """
+    email = member.user.email
+    # Cheapest tests first: the colleges are only read for an address that spells a name.
+    if member.show_full_name or not address_contains_surname(email, member.user.last_name):
+        return False
+    if member.email_shown_with_surname.casefold() == email.casefold():
+        return False
     if college_slugs is None:
         college_slugs = _college_slugs(member)
-    if not is_pseudonymised(member, college_slugs):
-        return False
-    email = member.user.email
-    if not address_contains_surname(email, member.user.last_name):
-        return False
-    return member.email_shown_with_surname.casefold() != email.casefold()
+    return is_pseudonymised(member, college_slugs)
 
 
 def may_see_hidden_surname(viewer: Viewer, member: Member) -> bool:
