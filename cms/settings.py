@@ -158,7 +158,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has a single write lock. In its default (deferred) transactions, a save that
-    # reads then writes (a profile's expertise, a follow) cannot wait for that lock and
+    # reads then writes (a profile's expertise, a proposal's page) cannot wait for the lock and
     # fails at once with "database is locked" when another process writes. Immediate
     # transactions take the lock when they begin, and so can wait for it (up to `timeout`
     # seconds); WAL lets readers go on while someone writes, and synchronous=NORMAL is
