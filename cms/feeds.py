@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import parse_http_date_safe
 
 from cms.access import can_view_page, visible_pages
+from cms.converters import is_storable_id
 from cms.models import ContributionPage, DossierPage
 from cms.notifications.tokens import owner_of_feed_token
 
 FEED_SIZE = 30
-FEED_MAX_AGE = 300  # seconds
+FEED_MAX_AGE = 300  # seconds, for a member's private feed (kept out of shared caches)
 
 
 @dataclass
@@ -75,6 +78,8 @@ class DossierFeed(ContributionsFeed):
 
     def get_object(self, request, page_id: int, *args, **kwargs) -> FeedSource:
         anonymous = AnonymousUser()
+        if not is_storable_id(page_id):  # cms.urls still says <int:…>: no such dossier
+            raise Http404
         page = DossierPage.objects.live().filter(pk=page_id).first()
         if page is None or not can_view_page(anonymous, page):
             raise Http404
@@ -83,8 +88,17 @@ class DossierFeed(ContributionsFeed):
 
     def __call__(self, request, *args, **kwargs) -> HttpResponse:
         response = super().__call__(request, *args, **kwargs)
-        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
-        return response
+        # Shared caches may keep the feed but must ask again before each use (a cheap
+        # 304 when nothing changed): a dossier that becomes restricted, or a contribution
+        # withdrawn, stops being served at once instead of minutes later.
+        patch_cache_control(response, public=True, no_cache=True, max_age=0)
+        response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
 
 
 class PrivateFeed(ContributionsFeed):

@@ -74,16 +74,39 @@ class IndexedCollege(models.Model):
         return self.college
 
 
-class IndexedWord(models.Model):
-    """A word met in the indexed text: folded (``word``) and as first written (``display``).
+class IndexedWordACL(models.Model):
+    """A set of ACL tokens some documents carry, as one string ("public", "r:3 r:7").
 
-    The vocabulary of "did you mean". Words stay when their documents go (until the next
-    rebuild); a suggestion is only offered when it finds documents the reader may see.
+    Few rows (one per combination of view restrictions met): the store reads them all to
+    decide which vocabularies a reader may draw suggestions from.
     """
 
-    word = models.CharField(max_length=64, unique=True)
+    tokens = models.TextField(unique=True)
+
+    def __str__(self):
+        return self.tokens
+
+
+class IndexedWord(models.Model):
+    """A word met in indexed documents that carry one ACL: folded (``word``) and as first
+    written (``display``), with the number of such documents that hold it.
+
+    The vocabulary of "did you mean": a reader is only offered words of documents they may
+    see, so a word (or its spelling) that only a restricted page holds is never suggested
+    to someone outside it. The count drops as documents change or go, and the row goes
+    with its last document.
+    """
+
+    word = models.CharField(max_length=64)
     display = models.CharField(max_length=64)
     length = models.PositiveSmallIntegerField(db_index=True)
+    acl = models.ForeignKey(IndexedWordACL, on_delete=models.CASCADE, related_name="words")
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["word", "acl"], name="search_word_acl_unique")
+        ]
 
     def __str__(self):
         return self.display

@@ -170,12 +170,13 @@ def test_honeypot_drops_the_request_but_shows_the_usual_confirmation(client, coo
     assert mail.outbox == []
 
 
-def test_duplicate_pending_request_for_the_same_email_is_refused(client, colleges):
+def test_second_request_for_a_pending_email_is_not_kept_but_answered_as_usual(client, colleges):
+    # The form must not tell whether an address has a request in progress (issue 10).
     submit(client, person_data())
     response = submit(client, person_data(email="Nadia.Martin@example.org"))
 
-    assert response.status_code == 200
-    assert "déjà en cours d&#x27;examen" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == DONE_URL
     assert AdhesionRequest.objects.count() == 1
 
 

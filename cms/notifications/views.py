@@ -24,6 +24,7 @@ FOLLOWS_PER_PAGE = 20
 
 
 def _visible_dossier(user, page_id: int) -> DossierPage:
+    """The live dossier, or 404 — the same 404 whether it is missing, a draft or hidden."""
     dossier = DossierPage.objects.live().filter(pk=page_id).first()
     if dossier is None or not can_view_page(user, dossier):
         raise Http404
@@ -53,10 +54,16 @@ def follow(request: HttpRequest, page_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def unfollow(request: HttpRequest, page_id: int) -> HttpResponse:
-    dossier = DossierPage.objects.filter(pk=page_id).first()
-    if dossier is None:
+    dossier = DossierPage.objects.live().filter(pk=page_id).first()
+    if dossier is None or not can_view_page(request.user, dossier):
+        # Stopping still works for a dossier the person may no longer see (or that was
+        # unpublished), but the answer is the 404 of a missing one: neither its title nor
+        # its existence may be learnt from here.
+        if dossier is None:
+            dossier = DossierPage.objects.filter(pk=page_id).first()
+        if dossier is not None:
+            preferences.unfollow(request.user, dossier)
         raise Http404
-    # Stopping is allowed even for a dossier the person may no longer see.
     if preferences.unfollow(request.user, dossier):
         messages.success(request, f"Vous ne suivez plus le dossier « {dossier.title} ».")
     else:

@@ -99,3 +99,13 @@ def send_declined(request_obj: AdhesionRequest) -> None:
         None,
         [request_obj.email],
     )
+
+
+def send_already_pending(email: str) -> None:
+    """Tell the address's owner that a new request was not kept, one being examined already."""
+    send_mail(
+        "Votre demande d'adhésion à la convention est déjà en cours d'examen",
+        render_to_string("members/emails/adhesion_already_pending.txt"),
+        None,
+        [email],
+    )

@@ -126,18 +126,15 @@ class AdhesionForm(forms.ModelForm):
         return bool(self.data.get(HONEYPOT_FIELD))
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        already = AdhesionRequest.objects.filter(
-            email__iexact=email, status=AdhesionRequest.Status.PENDING
-        )
-        if already.exists():
-            raise forms.ValidationError(
-                _(
-                    "Une demande faite avec cette adresse est déjà en cours d'examen. "
-                    "La coordination vous répondra par courriel : inutile de la renvoyer."
-                )
-            )
-        return email
+        # No check against pending requests here: an error would tell anyone whether an
+        # address has a request in progress (the view answers every case the same way).
+        return self.cleaned_data["email"].strip()
+
+    def has_pending_request(self) -> bool:
+        """True when a request made with this address (any case) is still being examined."""
+        return AdhesionRequest.objects.filter(
+            email__iexact=self.cleaned_data["email"], status=AdhesionRequest.Status.PENDING
+        ).exists()
 
     def clean(self) -> dict:
         cleaned = super().clean()

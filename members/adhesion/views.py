@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
-from members.adhesion import services
+from members.adhesion import emails, services
 from members.adhesion.forms import AdhesionForm
 
 
@@ -20,7 +20,12 @@ def adhesion(request: HttpRequest) -> HttpResponse:
         if form.is_spam:
             return redirect("members:adhesion_done")
         if form.is_valid():
-            services.submit(form)
+            # Same answer whether or not the address already has a request in progress, so
+            # that the form does not reveal it; only the address's owner hears about it.
+            if form.has_pending_request():
+                emails.send_already_pending(form.cleaned_data["email"])
+            else:
+                services.submit(form)
             return redirect("members:adhesion_done")
     return render(request, "members/adhesion/form.html", {"form": form})
 

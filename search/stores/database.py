@@ -46,6 +46,7 @@ from search.models import (
     IndexedDocument,
     IndexedToken,
     IndexedWord,
+    IndexedWordACL,
 )
 
 HIT_FIELDS = (
@@ -165,6 +166,8 @@ class DatabaseStore:
     name = "database"
     batch_size = 200
     suggest_below = 3  # look for a "did you mean" when the query finds fewer documents
+    # While a rebuild runs: vocabulary counts gathered in memory (see ``rebuild``).
+    _word_sink: tuple[Counter, dict] | None = None
 
     @property
     def engine(self) -> _Engine:
@@ -188,6 +191,7 @@ class DatabaseStore:
                 )
                 if not ids:
                     continue
+                _apply_word_changes(*_vocabulary_changes(old_ids=ids))
                 self.engine.delete(cursor, ids)
                 IndexedToken.objects.filter(document_id__in=ids).delete()
                 IndexedCollege.objects.filter(document_id__in=ids).delete()
@@ -201,21 +205,30 @@ class DatabaseStore:
     ) -> int:
         done = 0
         reported = None
-        with transaction.atomic():
-            self._clear()
-            for batch in _chunks(documents, self.batch_size):
-                done += self._write(batch)
-                if progress:
+        # The vocabulary is counted in memory and written once at the end: counting it
+        # batch by batch in the table would read and rewrite common words every time.
+        self._word_sink = (Counter(), {})
+        try:
+            with transaction.atomic():
+                self._clear()
+                for batch in _chunks(documents, self.batch_size):
+                    done += self._write(batch)
+                    if progress:
+                        progress(done, total)
+                        reported = done
+                _apply_word_changes(*self._word_sink)
+                if progress and reported != done:
                     progress(done, total)
-                    reported = done
-            if progress and reported != done:
-                progress(done, total)
+        finally:
+            self._word_sink = None
         return done
 
     def _clear(self) -> None:
         with connection.cursor() as cursor:
             self.engine.clear(cursor)
-            for model in (IndexedToken, IndexedCollege, IndexedDocument, IndexedWord):
+            # Words before their ACLs: they point at them.
+            models = (IndexedToken, IndexedCollege, IndexedDocument, IndexedWord, IndexedWordACL)
+            for model in models:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
     def _write(self, batch: list[SearchDocument]) -> int:
@@ -223,6 +236,8 @@ class DatabaseStore:
         existing = dict(
             IndexedDocument.objects.filter(key__in=list(documents)).values_list("key", "pk")
         )
+        # The vocabulary the old versions brought goes before their rows are overwritten.
+        old_words = _vocabulary_changes(old_ids=list(existing.values()))
         rows = [_row(document, existing.get(document.key)) for document in documents.values()]
         new_rows = [row for row in rows if row.pk is None]
         old_rows = [row for row in rows if row.pk is not None]
@@ -246,7 +261,6 @@ class DatabaseStore:
             if college
         )
 
-        words: dict[str, str] = {}
         fulltext = []
         for key, document in documents.items():
             rest = (
@@ -263,19 +277,28 @@ class DatabaseStore:
                     text.index_text(*rest, max_bytes=MAX_INDEXED_BYTES),
                 )
             )
-            own = text.vocabulary("\n".join((document.title, *rest)), MAX_WORDS_PER_DOCUMENT)
-            for word, written in own.items():
-                words.setdefault(word, written)
         with connection.cursor() as cursor:
             self.engine.write(cursor, fulltext)
-        IndexedWord.objects.bulk_create(
-            (
-                IndexedWord(word=word, display=written, length=len(word))
-                for word, written in words.items()
-            ),
-            batch_size=500,
-            ignore_conflicts=True,
-        )
+        deltas, displays = old_words
+        for document in documents.values():
+            acl = _acl_key(document.acl)
+            own = _vocabulary(
+                document.title,
+                document.summary,
+                document.body,
+                document.attachments,
+                document.theme,
+                document.authors,
+            )
+            for word, written in own.items():
+                deltas[(acl, word)] += 1
+                displays.setdefault((acl, word), written)
+        if self._word_sink is not None:
+            self._word_sink[0].update(deltas)
+            for key, written in displays.items():
+                self._word_sink[1].setdefault(key, written)
+        else:
+            _apply_word_changes(deltas, displays)
         return len(documents)
 
     # --- Reading -------------------------------------------------------------------------
@@ -400,11 +423,14 @@ class DatabaseStore:
         }
         if not words:
             return None
-        known = set(IndexedWord.objects.filter(word__in=words).values_list("word", flat=True))
+        # Only the words of documents this reader may see: a restricted page's words (or
+        # their spelling) must not reach others, nor decide which word counts as known.
+        vocabulary = IndexedWord.objects.filter(acl__in=_admitted_acls(query.reader_tokens))
+        known = set(vocabulary.filter(word__in=words).values_list("word", flat=True))
         replacements = {}
         for word in words - known:
             candidates = dict(
-                IndexedWord.objects.filter(
+                vocabulary.filter(
                     length__range=(len(word) - 2, len(word) + 2), word__startswith=word[0]
                 ).values_list("word", "display")[:5000]
             )
@@ -461,6 +487,111 @@ def _row(document: SearchDocument, pk: int | None) -> IndexedDocument:
         fingerprint=document.fingerprint(),
         acl_count=len(set(document.acl)),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# "Did you mean" vocabulary: per ACL, each word with the number of documents that hold it.
+
+WordKey = tuple[str, str]  # (ACL tokens as one string, folded word)
+
+
+def _acl_key(tokens: Iterable[str]) -> str:
+    return " ".join(sorted(set(tokens)))
+
+
+def _vocabulary(title, summary, body, attachments, theme, authors) -> dict[str, str]:
+    """Words of one document worth suggesting (folded → as first written)."""
+    joined = "\n".join((title, summary, body, attachments, theme, " ".join(authors or ())))
+    return text.vocabulary(joined, MAX_WORDS_PER_DOCUMENT)
+
+
+def _vocabulary_changes(old_ids: list[int]) -> tuple[Counter, dict[WordKey, str]]:
+    """Counts to take back for the stored documents ``old_ids`` (about to change or go).
+
+    Their vocabulary is read again from their stored text, which is what was counted.
+    """
+    deltas: Counter = Counter()
+    if not old_ids:
+        return deltas, {}
+    tokens: dict[int, list[str]] = {pk: [] for pk in old_ids}
+    for pk, token in IndexedToken.objects.filter(document_id__in=old_ids).values_list(
+        "document_id", "token"
+    ):
+        tokens[pk].append(token)
+    rows = IndexedDocument.objects.filter(pk__in=old_ids).values_list(
+        "pk", "title", "summary", "body", "attachments", "theme", "authors"
+    )
+    for pk, *fields in rows:
+        acl = _acl_key(tokens[pk])
+        for word in _vocabulary(*fields):
+            deltas[(acl, word)] -= 1
+    return deltas, {}
+
+
+def _acl_ids(acls: set[str]) -> dict[str, int]:
+    existing = dict(IndexedWordACL.objects.filter(tokens__in=acls).values_list("tokens", "pk"))
+    missing = acls - set(existing)
+    if missing:
+        IndexedWordACL.objects.bulk_create(
+            [IndexedWordACL(tokens=acl) for acl in sorted(missing)], ignore_conflicts=True
+        )
+        existing = dict(IndexedWordACL.objects.filter(tokens__in=acls).values_list("tokens", "pk"))
+    return existing
+
+
+def _apply_word_changes(deltas: Counter, displays: dict[WordKey, str]) -> None:
+    """Add ``deltas`` to the word counts; a word no document holds any more goes.
+
+    Rows are read under a lock (PostgreSQL), so concurrent writers add up; a row two
+    writers create at once keeps one count, which can only make a word go too early
+    (one suggestion fewer until the next rebuild), never keep a word too long.
+    """
+    deltas = Counter({key: n for key, n in deltas.items() if n})
+    if not deltas:
+        return
+    acl_ids = _acl_ids({acl for acl, _word in deltas})
+    by_acl: dict[str, list[str]] = {}
+    for acl, word in deltas:
+        by_acl.setdefault(acl, []).append(word)
+    gone, changed, new = [], [], []
+    for acl, words in sorted(by_acl.items()):
+        for chunk in _chunks(sorted(words), 500):
+            rows = (
+                IndexedWord.objects.select_for_update()
+                .filter(acl_id=acl_ids[acl], word__in=chunk)
+                .only("pk", "word", "documents")
+            )
+            seen = set()
+            for row in rows:
+                seen.add(row.word)
+                row.documents += deltas[(acl, row.word)]
+                (changed if row.documents > 0 else gone).append(row)
+            for word in chunk:
+                count = deltas[(acl, word)]
+                if word not in seen and count > 0 and (acl, word) in displays:
+                    new.append(
+                        IndexedWord(
+                            word=word,
+                            display=displays[(acl, word)],
+                            length=len(word),
+                            acl_id=acl_ids[acl],
+                            documents=count,
+                        )
+                    )
+    for chunk in _chunks([row.pk for row in gone], 500):
+        IndexedWord.objects.filter(pk__in=chunk).delete()
+    IndexedWord.objects.bulk_update(changed, ["documents"], batch_size=500)
+    IndexedWord.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+
+
+def _admitted_acls(reader_tokens: Iterable[str]) -> list[int]:
+    """Vocabularies of documents the reader may see: every ACL token among theirs."""
+    held = set(reader_tokens)
+    return [
+        pk
+        for pk, tokens in IndexedWordACL.objects.values_list("pk", "tokens")
+        if set(tokens.split()) <= held
+    ]
 
 
 def _visible(documents: QuerySet, reader_tokens: Iterable[str]) -> QuerySet:
