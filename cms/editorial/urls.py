@@ -2,12 +2,13 @@
 
 from django.urls import path
 
+import cms.converters  # noqa: F401  (registers <id:…>, ids a database can hold)
 from cms.editorial import views
 
 app_name = "editorial"
 
 urlpatterns = [
     path("", views.proposal_list, name="list"),
-    path("nouvelle/<int:page_id>/", views.propose, name="propose"),
-    path("<int:page_id>/retirer/", views.withdraw_proposal, name="withdraw"),
+    path("nouvelle/<id:page_id>/", views.propose, name="propose"),
+    path("<id:page_id>/retirer/", views.withdraw_proposal, name="withdraw"),
 ]

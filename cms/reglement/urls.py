@@ -2,15 +2,16 @@
 
 from django.urls import path
 
+import cms.converters  # noqa: F401  (registers <id:…>, ids a database can hold)
 from cms.reglement import views
 
 app_name = "reglement"
 
 urlpatterns = [
     path("propositions/", views.proposal_list, name="proposals"),
-    path("propositions/nouvelle/<int:page_id>/", views.propose, name="propose"),
-    path("propositions/<int:pk>/", views.proposal_detail, name="proposal"),
-    path("propositions/<int:pk>/approuver/", views.approve, name="approve"),
-    path("propositions/<int:pk>/adopter/", views.adopt, name="adopt"),
-    path("propositions/<int:pk>/retirer/", views.withdraw, name="withdraw"),
+    path("propositions/nouvelle/<id:page_id>/", views.propose, name="propose"),
+    path("propositions/<id:pk>/", views.proposal_detail, name="proposal"),
+    path("propositions/<id:pk>/approuver/", views.approve, name="approve"),
+    path("propositions/<id:pk>/adopter/", views.adopt, name="adopt"),
+    path("propositions/<id:pk>/retirer/", views.withdraw, name="withdraw"),
 ]
