@@ -250,12 +250,17 @@ TASKS = {
 
 # E-mail
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "convention@example.org")
-EMAIL_BACKEND = os.environ.get(
+# Every message goes to the outbox (cms/notifications/outbox.py) and leaves after the
+# commit through the task queue; EMAIL_BACKEND (the environment variable) is the backend
+# that really sends it, with EMAIL_TIMEOUT seconds at most per exchange with the server.
+EMAIL_BACKEND = "cms.notifications.outbox.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 

@@ -26,3 +26,5 @@ AUTHENTICATION_BACKENDS = [
 # Tests log people in with force_login, which gives no second factor: the two-factor
 # middleware is off here, and tests/test_two_factor.py turns it on.
 TWO_FACTOR_ENFORCED = False
+# Tests read mail.outbox at once; tests/test_outbox.py puts the outbox in front of it.
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

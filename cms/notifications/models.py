@@ -111,3 +111,26 @@ class ContributionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution} → {self.user} ({self.get_status_display()})"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail waiting to leave (``cms.notifications.outbox``): sent after the commit of
+    the request that wrote it, retried later when the mail server does not take it."""
+
+    message = models.JSONField(_("message"))
+    recipients = models.TextField(_("destinataires"), blank=True, default="")
+    subject = models.CharField(_("objet"), max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("essais"), default=0)
+    next_attempt_at = models.DateTimeField(_("prochain essai le"), null=True, blank=True)
+    last_error = models.CharField(_("dernière erreur"), max_length=500, blank=True, default="")
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True, db_index=True)
+    gave_up_at = models.DateTimeField(_("abandonné le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courriel en partance")
+        verbose_name_plural = _("courriels en partance")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.subject
