@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 import uuid
 
 import pytest
@@ -148,7 +149,9 @@ def test_probe_replays_the_queue_then_closes_the_breaker(
     assert PendingOperation.objects.filter(store="elasticsearch").exists()
 
     try:
-        assert probe(store)
+        deadline = time.monotonic() + 30  # a loaded machine may miss the 1 s ping once
+        while not probe(store) and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert not PendingOperation.objects.exists()
         assert not breaker.is_open("elasticsearch")
         answer = public_search("panne")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -35,6 +36,7 @@ def own_node(tmp_path):
 def dossier(own_node, settings, colleges, django_capture_on_commit_callbacks):
     settings.ELASTICSEARCH_URL = own_node.url
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
+    settings.ELASTICSEARCH_TIMEOUT = 60  # only the stopped node may fail this test
     with django_capture_on_commit_callbacks(execute=True):
         load({"pages": [{"type": "convention", "slug": "c", "title": "C", "children": [
             {"type": "dossier_index", "slug": "d", "title": "D", "children": [
@@ -74,7 +76,10 @@ def test_publishes_during_an_outage_reach_the_index_after_restart(
     assert PendingOperation.objects.filter(store="elasticsearch").exists()
 
     own_node.start()
-    assert probe(elasticsearch_store())
+    # The background probe asks every few seconds; a node just restarted may take a while.
+    deadline = time.monotonic() + 60
+    while not probe(elasticsearch_store()) and time.monotonic() < deadline:
+        time.sleep(1)
     assert not PendingOperation.objects.exists()
     answer = public_search("panne")
     assert answer.result.store == "elasticsearch"
