@@ -36,23 +36,23 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.core.signals import got_request_exception  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from wagtail.models import Page  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.signals import got_request_exception
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.urls import reverse
+from wagtail.models import Page
 
-from cms.content_loader import ContentLoader  # noqa: E402
-from cms.editorial.models import Proposal  # noqa: E402
-from cms.meetings.models import Registration  # noqa: E402
-from cms.models import ContributionPage, DossierPage, EventPage  # noqa: E402
-from cms.notifications.models import DossierFollow  # noqa: E402
-from cms.visibility import MEMBERS  # noqa: E402
-from members.models import Member  # noqa: E402
+from cms.content_loader import ContentLoader
+from cms.editorial.models import Proposal
+from cms.meetings.models import Registration
+from cms.models import ContributionPage, DossierPage, EventPage
+from cms.notifications.models import DossierFollow
+from cms.visibility import MEMBERS
+from members.models import Member
 
 DOSSIER_SLUG = "dossier"
 EVENT_SLUG = "atelier"

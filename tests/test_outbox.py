@@ -11,13 +11,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
-from members.models import AdhesionRequest
 
 from cms.meetings import services
 from cms.meetings.models import Registration
 from cms.models import EventPage
 from cms.notifications.models import OutgoingEmail
 from cms.notifications.outbox import MAX_ATTEMPTS, from_data, to_data
+from members.models import AdhesionRequest
 from tests.conftest import COLLEGES, load
 from tests.test_adhesion import FORM_URL, person_data
 
@@ -102,7 +102,7 @@ def test_queued_mail_leaves_with_the_command_once_the_server_answers(
 
     OutgoingEmail.objects.update(next_attempt_at=timezone.now())
     with override_settings(EMAIL_DELIVERY_BACKEND=LOCMEM):
-        call_command("send_queued_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("send_queued_emails", stdout=open("/dev/null", "w"))
 
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
     row.refresh_from_db()

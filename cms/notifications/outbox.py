@@ -129,7 +129,7 @@ def deliver(ids: Iterable[int] | None = None) -> tuple[int, int]:
     for row in due(ids):
         try:
             connection.send_messages([from_data(row.message)])
-        except Exception as error:  # SMTP, socket, DNS: all mean « try again later »
+        except Exception as error:  # noqa: BLE001 - SMTP, socket, DNS: all mean « try later »
             failed += 1
             _postpone(row, error)
             continue
