@@ -45,3 +45,158 @@ def site(live_server, transactional_db) -> str:
     """The live server's base URL, with the demo content loaded."""
     ContentLoader.from_file(DEMO_CONTENT).load()
     return live_server.url
+
+
+# -- One Chromium for a module's read-only tests -----------------------------------------
+#
+# Starting Chromium takes a second or two. The read-only tests of a module (those using
+# ``demo_site_url``) share one, each opening its own context; other tests get their own
+# and stop it when they end. While Playwright's sync API runs, an asyncio loop is marked
+# as running in this thread: Django then refuses ORM calls (SynchronousOnlyOperation) and
+# hands out other connection objects, without the test database's serialized state. The
+# read-only tests are synchronous all the same and need no rollback, so they run with
+# DJANGO_ALLOW_ASYNC_UNSAFE; every other test finds Playwright stopped, as Django expects.
+
+
+class SharedChromium:
+    """Chromium started on first use; kept between tests only while ``keep`` is set."""
+
+    def __init__(self) -> None:
+        self.playwright = None
+        self.browser = None
+        self.keep = False
+
+    def get(self, executable: Path):
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(
+                executable_path=str(executable), args=CHROMIUM_ARGS, headless=True
+            )
+        return self.browser
+
+    def stop(self) -> None:
+        if self.browser is None:
+            return
+        from django.db import connections
+
+        # The connections opened while the loop ran are objects of their own: close them.
+        connections.close_all()
+        self.browser.close()
+        self.playwright.stop()
+        self.browser = self.playwright = None
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def done_with_test(self) -> None:
+        if self.browser is None:
+            return
+        for context in list(self.browser.contexts):
+            context.close()
+        if not self.keep:
+            self.stop()
+
+
+SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_shared_chromium():
+    yield
+    SHARED_CHROMIUM.keep = False
+    SHARED_CHROMIUM.stop()
+
+
+# -- The demo loaded once per module, for tests that only read it ----------------------
+#
+# Loading the demo takes seconds, and most browser tests only read it. ``demo_site_url``
+# serves one load to a module's read-only tests; tests that write use ``site`` (a fresh
+# load, flushed after the test). The content, and the sessions of the demo's readers, are
+# committed before the first test (the server's thread has its own connection on
+# PostgreSQL), and the database goes back to its migrated state (home page, default site)
+# after the module.
+
+READ_ONLY_FIXTURE = "demo_site_url"
+DEMO_READERS = ("membre", "referente", "odile", "coordination")
+LOGGED_IN: dict[str, str] = {}  # username -> session key, for the module's demo server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_state(request):
+    """The migrated database as data, taken before any test changes it (if needed)."""
+    if not any(READ_ONLY_FIXTURE in item.fixturenames for item in request.session.items):
+        yield None
+        return
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        # pytest-django sets up the test database for tests that ask for ``db``; read-only
+        # browser tests do not (they need no transaction), so alone they set it up here.
+        own_setup = None
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            own_setup = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        state = getattr(connection, "_test_serialized_contents", None)
+        if state is None:
+            state = connection.creation.serialize_db_to_string()
+    yield state
+    if own_setup is not None:
+        with blocker.unblock():
+            teardown_databases(own_setup, verbosity=0)
+
+
+def _back_to_migrated_state(state: str) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(state)
+
+
+def _log_in_demo_readers() -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    for user in get_user_model().objects.filter(username__in=DEMO_READERS):
+        client = Client()
+        client.force_login(user)
+        LOGGED_IN[user.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture(scope="module")
+def _demo_server(_migrated_state, django_db_blocker):
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    try:
+        with django_db_blocker.unblock():
+            _back_to_migrated_state(_migrated_state)
+            ContentLoader.from_file(DEMO_CONTENT).load()
+            _log_in_demo_readers()
+        yield server.url
+    finally:
+        SHARED_CHROMIUM.keep = False
+        SHARED_CHROMIUM.stop()  # the database work below needs Django's own connection
+        LOGGED_IN.clear()
+        server.stop()
+        server._live_server_modified_settings.disable()
+        with django_db_blocker.unblock():
+            _back_to_migrated_state(_migrated_state)
+
+
+@pytest.fixture
+def demo_site_url(_demo_server, django_db_blocker):
+    """The live server's base URL, with the demo loaded once for the module; read only.
+
+    The database is open to the test without a transaction of its own, as the server's
+    thread sees it: what a test writes (it should write nothing) stays until the module ends.
+    """
+    SHARED_CHROMIUM.keep = True
+    with django_db_blocker.unblock():
+        yield _demo_server
+    SHARED_CHROMIUM.done_with_test()

@@ -23,10 +23,8 @@ from tests.a11y import (
     tab_to,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# Read only: the demo is loaded once for the module (tests/browser.py, demo_site_url).
+pytestmark = [pytest.mark.browser]
 
 
 def test_axe_core_is_installed():
@@ -57,8 +55,9 @@ def test_focus_check_reports_a_link_without_focus_indicator(chromium):
 
 
 @pytest.mark.parametrize("checked", CHECKED_PAGES, ids=CHECKED_IDS)
-def test_page_has_no_serious_accessibility_violation(checked, site, chromium):
+def test_page_has_no_serious_accessibility_violation(checked, demo_site_url, chromium):
     axe_script()
+    site = demo_site_url
     url, cookies = resolve(checked, site)
     with browser_session(chromium) as browser:
         context = new_context(browser, cookies)

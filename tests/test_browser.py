@@ -11,17 +11,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
+from tests.browser import SHARED_CHROMIUM, TIMEOUT_MS
 
-# The live server needs a transactional database, flushed after each test. With a serialized
-# rollback each test starts again from the freshly migrated database: the home page and
-# default site that the content loader builds on are data migrations, which a flush erases.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# Both tests only read the demo: it is loaded once for the module (tests/browser.py).
+pytestmark = [pytest.mark.browser]
 
 
 # Pages of the demo content the tests walk through.
@@ -44,22 +39,14 @@ COLLEGE_ONLY_CONTENT = [
 
 
 @pytest.fixture
-def browser(chromium, site):
-    """Chromium, started once the site's content is in the database.
+def site(demo_site_url):
+    return demo_site_url
 
-    While Playwright's sync API is started, it keeps an asyncio loop running in this thread,
-    and Django then refuses ORM calls here (SynchronousOnlyOperation) and hands out other
-    connection objects than the test database's. So every database access (loading the
-    content, flushing after the test) happens while Playwright is stopped: this fixture
-    depends on `site`, and is torn down before the database is flushed. Test bodies only
-    drive the browser.
-    """
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+
+@pytest.fixture
+def browser(chromium, site):
+    """The module's Chromium (tests/browser.py), once the demo is in the database."""
+    return SHARED_CHROMIUM.get(chromium)
 
 
 @pytest.fixture

@@ -27,10 +27,8 @@ from tests.a11y import (
     tab_to,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# Read only: the demo is loaded once for the module (tests/browser.py, demo_site_url).
+pytestmark = [pytest.mark.browser]
 
 VIEWPORTS = {
     "320 px": {"width": 320, "height": 640},
@@ -104,7 +102,8 @@ def hosts_asked_while_opening(page: Page, checked: CheckedPage, url: str) -> set
 
 
 @pytest.mark.parametrize("checked", CHECKED_PAGES, ids=CHECKED_IDS)
-def test_page_reads_at_every_width_without_other_hosts(checked, site, chromium):
+def test_page_reads_at_every_width_without_other_hosts(checked, demo_site_url, chromium):
+    site = demo_site_url
     url, cookies = resolve(checked, site)
     site_host = urlsplit(site).netloc
     with browser_session(chromium) as browser:
@@ -133,7 +132,8 @@ PRINTED_JS = """() => {
 }"""
 
 
-def test_printed_page_is_the_content_in_black_with_external_addresses(site, chromium):
+def test_printed_page_is_the_content_in_black_with_external_addresses(demo_site_url, chromium):
+    site = demo_site_url
     # The convention page links each signatory's website: links to other sites.
     with browser_session(chromium) as browser:
         page = new_context(browser).new_page()
