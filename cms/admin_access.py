@@ -10,10 +10,11 @@ This module covers the screens Wagtail builds from other queries:
   browse of a page one may not view refused;
 - the dashboard panels (pages awaiting one's review, one's submissions, recent edits,
   locked pages), built from the workflow and the audit log: filtered;
-- three screens without a hook, patched here: the "page types usage" report (it counts
-  and names the last edited page of each type over the whole tree: refused to whoever does
-  not see every page), the chooser's "chosen" endpoint (titles by id: filtered) and the
-  external link form (it turns a URL into the title of the matching page: no conversion
+- four screens without a hook, patched here: the workflow action messages (they quote
+  the title of any page id: not of a page one may not view), the "page types usage"
+  report (it counts and names the last edited page of each type over the whole tree:
+  refused to whoever does not see every page), the chooser's "chosen" endpoint (titles by
+  id: filtered) and the external link form (it turns a URL into the title of the matching page: no conversion
   for whoever does not see every page).
 
 Coordination and superusers see everything (``cms.models.base.sees_every_page``).
@@ -24,13 +25,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 from wagtail import hooks
-from wagtail.admin.views import home
+from wagtail.admin import messages
 from wagtail.admin.views.chooser import (
     BaseLinkFormView,
     ChosenMultipleView,
     ExternalLinkView,
     page_models_from_string,
 )
+from wagtail.admin.views.pages.workflow import PreviewRevisionForTaskView, WorkflowPageViewMixin
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page
 
@@ -128,70 +130,23 @@ def _page_types_usage_for_those_who_see_all(self, request: HttpRequest, *args, *
 PageTypesUsageReportView.dispatch = _page_types_usage_for_those_who_see_all
 
 
-@hooks.register("construct_reports_menu")
-def hide_page_types_usage(request: HttpRequest, menu_items: list) -> None:
-    if not sees_every_page(request.user):
-        menu_items[:] = [item for item in menu_items if item.name != PAGE_TYPES_USAGE_MENU_NAME]
+# -- workflow actions -----------------------------------------------------------------------
+
+NOT_IN_REVIEW = "Cette page n'attend pas de relecture de votre part."
 
 
-# -- dashboard -------------------------------------------------------------------------------
+def _without_the_title_of_hidden_pages(view_class: type, name: str) -> None:
+    original = getattr(view_class, name)
+
+    def message(self, *args, **kwargs):
+        # Wagtail's message quotes the page's title, for any page id in the URL.
+        if admin_can_view(self.request.user, self.object):
+            return original(self, *args, **kwargs)
+        messages.error(self.request, NOT_IN_REVIEW)
+        return None
+
+    setattr(view_class, name, message)
 
 
-class WorkflowObjectsToModeratePanel(home.WorkflowObjectsToModeratePanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
-        context["states"] = [
-            state
-            for state in context["states"]
-            if not isinstance(state["obj"], Page) or admin_can_view(user, state["obj"])
-        ]
-        return context
-
-
-class UserObjectsInWorkflowModerationPanel(home.UserObjectsInWorkflowModerationPanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
-        context["workflow_states"] = [
-            state
-            for state in context["workflow_states"]
-            if not isinstance(state.content_object, Page)
-            or admin_can_view(user, state.content_object)
-        ]
-        return context
-
-
-class RecentEditsPanel(home.RecentEditsPanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
-        context["last_edits"] = [
-            (date, page) for date, page in context["last_edits"] if admin_can_view(user, page)
-        ]
-        return context
-
-
-class LockedPagesPanel(home.LockedPagesPanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
-        context["locked_pages"] = admin_visible_pages(user, context["locked_pages"])
-        return context
-
-
-FILTERED_PANELS = {
-    home.WorkflowObjectsToModeratePanel: WorkflowObjectsToModeratePanel,
-    home.UserObjectsInWorkflowModerationPanel: UserObjectsInWorkflowModerationPanel,
-    home.RecentEditsPanel: RecentEditsPanel,
-    home.LockedPagesPanel: LockedPagesPanel,
-}
-
-
-@hooks.register("construct_homepage_panels")
-def show_only_visible_pages_on_dashboard(request: HttpRequest, panels: list) -> None:
-    # A page's visibility can narrow after one edited, submitted or locked it.
-    for index, panel in enumerate(panels):
-        filtered = FILTERED_PANELS.get(type(panel))
-        if filtered is not None:
-            panels[index] = filtered()
+_without_the_title_of_hidden_pages(WorkflowPageViewMixin, "add_not_in_moderation_error")
+_without_the_title_of_hidden_pages(PreviewRevisionForTaskView, "add_error_message")

@@ -333,3 +333,22 @@ def test_breadcrumbs_of_a_visible_page_name_only_visible_ancestors(users):
     page = contribution("atelier-parentalite-2022")
     assert_shows_no_hidden_title(sylvie, reverse("wagtailadmin_pages:edit", args=[page.pk]))
     assert_shows_no_hidden_title(sylvie, reverse("wagtailadmin_explore", args=[page.pk]))
+
+
+def test_workflow_action_on_a_hidden_page_does_not_name_it(users):
+    # Any task state in progress will do: Wagtail checks the page in the URL, not the task's.
+    visible = ContributionPage.objects.live().exclude(slug=HIDDEN_FROM_SYLVIE).first()
+    visible.save_revision(user=users["coordination"])
+    workflow_state = visible.get_workflow().start(visible, users["coordination"])
+    page = contribution(HIDDEN_FROM_SYLVIE)
+    client = client_for(users["sylvie"])
+    url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[page.pk, "approve", workflow_state.current_task_state.pk],
+    )
+
+    response = client.post(url, follow=True)
+
+    assert response.status_code < 500
+    assert page.title not in text_of(response)
+    assert not hidden_titles_in(users["sylvie"], text_of(response))
