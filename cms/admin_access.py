@@ -14,8 +14,8 @@ This module covers the screens Wagtail builds from other queries:
   the title of any page id: not of a page one may not view), the "page types usage"
   report (it counts and names the last edited page of each type over the whole tree:
   refused to whoever does not see every page), the chooser's "chosen" endpoint (titles by
-  id: filtered) and the external link form (it turns a URL into the title of the matching page: no conversion
-  for whoever does not see every page).
+  id: filtered) and the external link form (it turns a URL into the title of the matching
+  page: no conversion for whoever does not see every page).
 
 Coordination and superusers see everything (``cms.models.base.sees_every_page``).
 """
