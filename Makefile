@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CONTENT ?= cms/content/demo.json
 
-.PHONY: install install-test run test lint services services-stop
+.PHONY: install install-test run test test-fast lint services services-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+# Everything but the browser tests, for local work (CI runs `make test`).
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not browser"
 
 lint: install-test
 	$(BIN)/ruff check .
