@@ -48,6 +48,7 @@ test-fast: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/lint-imports
 
 # A local Elasticsearch 8 node on 127.0.0.1:$(ES_PORT) (tests start their own when ELASTICSEARCH_URL is unset).
 services:
