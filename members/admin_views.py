@@ -97,7 +97,7 @@ class ImportView(CoordinationView):
         plan = validate_table(Table.from_dict(stored["table"]), importer=self.request.user)
         if not plan.ok:
             return self.upload_page(ImportForm(), plan.errors)
-        report = apply_plan(plan)
+        report = apply_plan(plan, importer=self.request.user)
         messages.success(
             self.request,
             f"Import terminé : {report['créés']} membre(s) créé(s), "

@@ -317,3 +317,25 @@ def test_mutated_import_files_are_planned_or_refused_never_crash(people):
         except Exception as error:  # noqa: BLE001 - what this test is looking for
             crashes.append(f"{rows}: {type(error).__name__}: {error}")
     assert not crashes, "\n".join(crashes[:5])
+
+
+def test_a_new_address_for_an_existing_account_waits_for_its_owner(
+    people, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    coord = people["coord"]
+    before = coord.email
+    content = (
+        b"identifiant;prenom;nom;email;colleges\n"
+        b"coord;Claire;Coord;nouvelle@example.org;acteurs-formation\n"
+    )
+    _, plan = plan_file(content, "m.csv", importer=coord)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = apply_plan(plan, importer=coord)
+
+    coord.refresh_from_db()
+    assert coord.email == before
+    assert coord.member.pending_email == "nouvelle@example.org"
+    assert report["adresses à confirmer par leur titulaire"] == 1
+    assert "nouvelle@example.org" in [address for m in mail.outbox for address in m.to]

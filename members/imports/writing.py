@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from members import email_change
 from members.imports.rows import ImportPlan, MemberRow, Progress
 from members.models import College, CollegeMembership, Member, Organisation, Territory
 from members.roles import apply_roles, roles_of
@@ -29,8 +30,12 @@ def set_colleges(member: Member, colleges: Iterable[College]) -> None:
 
 
 @transaction.atomic
-def apply_plan(plan: ImportPlan, progress: Progress | None = None) -> Counter:
-    """Create or update one account and profile per row; refuse a plan that has errors."""
+def apply_plan(plan: ImportPlan, progress: Progress | None = None, importer=None) -> Counter:
+    """Create or update one account and profile per row; refuse a plan that has errors.
+
+    A new address for an existing account waits for its owner's confirmation, as on the
+    profile page (``members.email_change``): a file never hands an account over.
+    """
     if not plan.ok:
         raise PlanHasErrors(f"{len(plan.errors)} erreur(s) : rien n'est importé")
     lookups = {
@@ -44,21 +49,24 @@ def apply_plan(plan: ImportPlan, progress: Progress | None = None) -> Counter:
     report: Counter = Counter()
     total = len(plan.rows)
     for index, row in enumerate(plan.rows, start=1):
-        report["mis à jour" if _import_row(row, lookups) else "créés"] += 1
+        existed, address_to_confirm = _import_row(row, lookups, importer)
+        report["mis à jour" if existed else "créés"] += 1
+        if address_to_confirm:
+            report["adresses à confirmer par leur titulaire"] += 1
         if progress:
             progress(index, total)
     return report
 
 
-def _import_row(row: MemberRow, lookups: dict) -> bool:
-    """Import one row; True when the account existed already."""
+def _import_row(row: MemberRow, lookups: dict, importer=None) -> tuple[bool, bool]:
+    """Import one row; (whether the account existed, whether its new address awaits)."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=row.username).first()
     existed = user is not None
     if user is None:
-        user = user_model(username=row.username)
+        user = user_model(username=row.username, email=row.email)
         user.set_unusable_password()  # people set their password through the reset e-mail
-    user.first_name, user.last_name, user.email = row.first_name, row.last_name, row.email
+    user.first_name, user.last_name = row.first_name, row.last_name
     user.save()
 
     member, created = Member.objects.get_or_create(
@@ -82,4 +90,7 @@ def _import_row(row: MemberRow, lookups: dict) -> bool:
     # Without a « roles » cell an existing person keeps their roles; a new one is a member.
     roles = row.roles if row.roles is not None else (roles_before or ["member"])
     apply_roles(member, roles)
-    return existed
+    address_to_confirm = existed and email_change.request_change(
+        member, row.email, by_user=importer
+    )
+    return existed, address_to_confirm
