@@ -152,7 +152,10 @@ def _back_to_migrated_state(state: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    # As Django's serialized rollback does: sequences go on past the restored ids.
+    call_command(
+        "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
+    )
     connection.creation.deserialize_db_from_string(state)
 
 

@@ -69,7 +69,7 @@ def mutated(data: dict, rng: random.Random) -> tuple[dict, str]:
     return copy, f"{'.'.join(map(str, path))} = {value!r:.60}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_mutated_content_files_are_loaded_or_refused_never_crash():
     data = demo_subset()
     ContentLoader(data).load()
