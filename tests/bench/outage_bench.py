@@ -7,13 +7,15 @@
 A paused node (SIGSTOP) accepts connections and never answers: the case the search
 breaker (search/breaker.py) is for. The script migrates a temporary SQLite database, loads
 the demo, starts an Elasticsearch dev node of its own (deploy/elasticsearch) and builds
-the index, then serves the site with ``manage.py runserver`` (threaded, ``DEBUG=0``) on a
-free loopback port. ``--clients`` threads read a fixed mix of pages (search page, search
-API, home, convention, dossier) one request at a time for ``--before`` seconds, then with
-the node paused for ``--pause`` seconds, then with it running again for ``--after``
-seconds. It prints, per phase, the number of requests, of 5xx answers, of answers from
-the fallback (the notice), and the median, 95th centile and maximum duration of the
-search requests and of all requests. Every request is bounded (30 s) and the run stops by
+the index, collects the static files, then serves the site with ``manage.py runserver``
+(threaded, ``DEBUG=0``) on a free loopback port, and reads each page once to warm it up.
+``--clients`` threads read a fixed mix of pages (search page, search API, home,
+convention, dossier) one request at a time for ``--before`` seconds, then with the node
+paused for ``--pause`` seconds, then with it running again for ``--after`` seconds. It
+prints, per phase, the number of requests, of 5xx answers, of answers from the fallback
+(the notice), and the median, 95th centile and maximum duration of the search requests
+and of all requests, then the requests that took more than a second (phase, seconds
+since the phase began). Every request is bounded (30 s) and the run stops by
 itself; everything it started is stopped and removed at the end.
 """
 
@@ -59,12 +61,14 @@ class Sample:
     status: int
     seconds: float
     fallback: bool
+    at: float  # seconds since the start of its phase
 
 
 @dataclass
 class Run:
     samples: list[Sample] = field(default_factory=list)
     phase: str = "avant"
+    phase_started: float = field(default_factory=time.monotonic)
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -101,7 +105,10 @@ def read(base: str, run: Run, offset: int) -> None:
             status, body = error.code, ""
         except OSError:
             status, body = 0, ""
-        sample = Sample(phase, path, status, time.monotonic() - started, NOTICE in body)
+        sample = Sample(
+            phase, path, status, time.monotonic() - started, NOTICE in body,
+            started - run.phase_started,
+        )  # fmt: skip
         with run.lock:
             run.samples.append(sample)
 
@@ -155,6 +162,7 @@ def main() -> None:
         }
         print("Base, démonstration et index…", flush=True)
         manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")  # DEBUG=0 serves the manifest's names
         manage(env, "load_content", str(ROOT / "cms" / "content" / "demo.json"))
         manage(env, "search_index", "rebuild")
         port = free_port()
@@ -170,6 +178,11 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
+        for path in PATHS:  # first hits compile templates and fill caches
+            try:
+                urllib.request.urlopen(base + urllib.parse.quote(path, safe="/?=&+"), timeout=30)
+            except OSError:
+                pass
         run = Run()
         readers = [
             threading.Thread(target=read, args=(base, run, offset), daemon=True)
@@ -183,20 +196,22 @@ def main() -> None:
             flush=True,
         )
         time.sleep(args.before)
-        run.phase = "pause"
+        run.phase, run.phase_started = "pause", time.monotonic()
         os.kill(node.process.pid, signal.SIGSTOP)
         time.sleep(args.pause)
         os.kill(node.process.pid, signal.SIGCONT)
-        run.phase = "après"
+        run.phase, run.phase_started = "après", time.monotonic()
         time.sleep(args.after)
         run.stop.set()
         for reader in readers:
             reader.join(timeout=40)
         report(run)
-        slow = sorted(run.samples, key=lambda s: -s.seconds)[:3]
-        print("\nLes plus lentes :", json.dumps(
-            [(s.phase, s.path, s.status, round(s.seconds * 1000)) for s in slow],
-            ensure_ascii=False))  # fmt: skip
+        slow = [s for s in run.samples if s.seconds > 1]
+        print(f"\nRequêtes de plus d'une seconde : {len(slow)}")
+        print(json.dumps(
+            [(s.phase, f"{s.at:.1f} s", s.path, s.status, round(s.seconds * 1000))
+             for s in sorted(slow, key=lambda s: -s.seconds)[:10]],
+            ensure_ascii=False, indent=0))  # fmt: skip
     finally:
         if server is not None:
             server.terminate()
