@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.views import home
 from wagtail.admin.views.chooser import (
     BaseLinkFormView,
     ChosenMultipleView,
@@ -128,6 +129,75 @@ def _page_types_usage_for_those_who_see_all(self, request: HttpRequest, *args, *
 
 
 PageTypesUsageReportView.dispatch = _page_types_usage_for_those_who_see_all
+
+
+@hooks.register("construct_reports_menu")
+def hide_page_types_usage(request: HttpRequest, menu_items: list) -> None:
+    if not sees_every_page(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != PAGE_TYPES_USAGE_MENU_NAME]
+
+
+# -- dashboard -------------------------------------------------------------------------------
+
+
+class WorkflowObjectsToModeratePanel(home.WorkflowObjectsToModeratePanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["states"] = [
+            state
+            for state in context["states"]
+            if not isinstance(state["obj"], Page) or admin_can_view(user, state["obj"])
+        ]
+        return context
+
+
+class UserObjectsInWorkflowModerationPanel(home.UserObjectsInWorkflowModerationPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["workflow_states"] = [
+            state
+            for state in context["workflow_states"]
+            if not isinstance(state.content_object, Page)
+            or admin_can_view(user, state.content_object)
+        ]
+        return context
+
+
+class RecentEditsPanel(home.RecentEditsPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["last_edits"] = [
+            (date, page) for date, page in context["last_edits"] if admin_can_view(user, page)
+        ]
+        return context
+
+
+class LockedPagesPanel(home.LockedPagesPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["locked_pages"] = admin_visible_pages(user, context["locked_pages"])
+        return context
+
+
+FILTERED_PANELS = {
+    home.WorkflowObjectsToModeratePanel: WorkflowObjectsToModeratePanel,
+    home.UserObjectsInWorkflowModerationPanel: UserObjectsInWorkflowModerationPanel,
+    home.RecentEditsPanel: RecentEditsPanel,
+    home.LockedPagesPanel: LockedPagesPanel,
+}
+
+
+@hooks.register("construct_homepage_panels")
+def show_only_visible_pages_on_dashboard(request: HttpRequest, panels: list) -> None:
+    # A page's visibility can narrow after one edited, submitted or locked it.
+    for index, panel in enumerate(panels):
+        filtered = FILTERED_PANELS.get(type(panel))
+        if filtered is not None:
+            panels[index] = filtered()
 
 
 # -- workflow actions -----------------------------------------------------------------------
