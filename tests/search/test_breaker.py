@@ -8,21 +8,17 @@ import time
 import uuid
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from cms.models import ContributionPage, DossierPage
+from cms.models import ContributionPage
 from search import breaker
-from search.acl import reader_tokens
-from search.contract import SearchQuery
 from search.models import PendingOperation
 from search.service import (
     CATCHING_UP_NOTICE,
     FALLBACK_NOTICE,
     elasticsearch_store,
     probe,
-    run_search,
 )
-from tests.conftest import load
+from tests.search.test_outage import load_dossier, public_search
 
 
 class HungServer:
@@ -67,16 +63,7 @@ def hung_engine(settings):
 
 @pytest.fixture
 def dossier(colleges, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        load({"pages": [{"type": "convention", "slug": "c", "title": "C", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "D", "children": [
-                {"type": "dossier", "slug": "x", "title": "X", "theme": "Éthique"}]}]}]}
-        )  # fmt: skip
-    return DossierPage.objects.get(slug="x")
-
-
-def public_search(text: str):
-    return run_search(SearchQuery(text=text, reader_tokens=reader_tokens(AnonymousUser())))
+    return load_dossier(django_capture_on_commit_callbacks)
 
 
 def publish(dossier, number: int, django_capture_on_commit_callbacks) -> None:

@@ -37,6 +37,11 @@ def dossier(own_node, settings, colleges, django_capture_on_commit_callbacks):
     settings.ELASTICSEARCH_URL = own_node.url
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
     settings.ELASTICSEARCH_TIMEOUT = 60  # only the stopped node may fail this test
+    return load_dossier(django_capture_on_commit_callbacks)
+
+
+def load_dossier(django_capture_on_commit_callbacks) -> DossierPage:
+    """A convention with one dossier, indexed as publishing it does (after the commit)."""
     with django_capture_on_commit_callbacks(execute=True):
         load({"pages": [{"type": "convention", "slug": "c", "title": "C", "children": [
             {"type": "dossier_index", "slug": "d", "title": "D", "children": [
