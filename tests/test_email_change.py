@@ -14,6 +14,7 @@ from django.urls import reverse
 from members import email_change
 from members.models import Member
 from tests.conftest import load
+from tests.test_members_admin import edit_data
 
 PROFILE = "/mon-profil/"
 CHANGE = "/mon-profil/adresse/"
@@ -232,35 +233,11 @@ def test_cancelling_a_pending_change_stops_its_link(client, staff, commits):
 # -- in the admin ---------------------------------------------------------------------------
 
 
-def admin_data(username: str, **changes) -> dict:
-    profile = member(username)
-    data = {
-        "first_name": profile.user.first_name,
-        "last_name": profile.user.last_name,
-        "email": profile.user.email,
-        "organisation": "",
-        "territory": "",
-        "fonction": profile.fonction,
-        "phone": profile.phone,
-        "address": profile.address,
-        "bio": profile.bio,
-        "expertise": "",
-        "photo": "",
-        "status": profile.status,
-        "joined_on": "",
-        "left_on": "",
-    }
-    for field in Member.VISIBILITY_FIELDS:
-        data[f"visibility_{field}"] = profile.visibility_of(field)
-    data.update(changes)
-    return data
-
-
 def test_referent_email_change_in_the_admin_waits_for_the_link(client, staff, commits):
     client.force_login(staff["ref-pa"])
     url = ADMIN_EDIT.format(member("alice").pk)
     with commits():
-        response = client.post(url, admin_data("alice", email="rita.perso@example.org"))
+        response = client.post(url, edit_data("alice", email="rita.perso@example.org"))
     assert response.status_code == 302
     assert email_of("alice") == "alice@example.org"
     assert member("alice").pending_email == "rita.perso@example.org"
@@ -276,7 +253,7 @@ def test_coordination_email_change_in_the_admin_waits_for_the_link(client, staff
     client.force_login(staff["coord"])
     url = ADMIN_EDIT.format(member("bruno").pk)
     with commits():
-        client.post(url, admin_data("bruno", email="bruno.neuf@example.org"))
+        client.post(url, edit_data("bruno", email="bruno.neuf@example.org"))
     assert email_of("bruno") == "bruno@example.org"
     assert confirmation_link("bruno.neuf@example.org")
 
@@ -284,12 +261,12 @@ def test_coordination_email_change_in_the_admin_waits_for_the_link(client, staff
 def test_saving_the_admin_form_unchanged_keeps_a_pending_change(client, staff, commits):
     ask_change(client, staff, commits)
     client.force_login(staff["coord"])
-    client.post(ADMIN_EDIT.format(member("alice").pk), admin_data("alice", fonction="Bénévole"))
+    client.post(ADMIN_EDIT.format(member("alice").pk), edit_data("alice", fonction="Bénévole"))
     assert member("alice").pending_email == "alice.neuve@example.org"
 
 
 def test_admin_cannot_remove_an_accounts_address(client, staff):
     client.force_login(staff["coord"])
-    response = client.post(ADMIN_EDIT.format(member("alice").pk), admin_data("alice", email=""))
+    response = client.post(ADMIN_EDIT.format(member("alice").pk), edit_data("alice", email=""))
     assert response.status_code == 200
     assert email_of("alice") == "alice@example.org"
