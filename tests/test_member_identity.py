@@ -13,7 +13,7 @@ from members.admin_forms import IDENTITY_FIELDS
 from members.audit import MEMBER_CHANGED
 from members.models import Member
 from tests.conftest import load
-from tests.test_email_change import admin_data
+from tests.test_members_admin import edit_data
 
 EDIT = "/admin/members/member/edit/{}/"
 HISTORY = "/admin/members/member/history/{}/"
@@ -62,7 +62,7 @@ def member(username: str) -> Member:
 
 def edit(client, staff, by: str, username: str, **changes):
     client.force_login(staff[by])
-    return client.post(EDIT.format(member(username).pk), admin_data(username, **changes))
+    return client.post(EDIT.format(member(username).pk), edit_data(username, **changes))
 
 
 def change_entries(username: str):
