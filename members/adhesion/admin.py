@@ -148,14 +148,6 @@ class DeclineView(DecisionView):
             services.decline(self.instance, request.user, form.cleaned_data["reason"])
         except services.AlreadyDecided:
             return self.already_decided(request)
-        except services.EmailAlreadyUsed as error:
-            messages.error(
-                request,
-                f"Le compte « {error.username} » utilise déjà l'adresse {self.instance.email} : "
-                "aucun compte n'a été créé. Si c'est la même personne, ajoutez le collège demandé "
-                "à sa fiche de membre, puis refusez cette demande en expliquant pourquoi.",
-            )
-            return redirect(self.inspect_url)
         messages.success(
             request,
             f"Demande refusée : un courriel a été envoyé à {self.instance.email}.",
