@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
-from elasticsearch_dsl import (
+from elasticsearch.dsl import (
     Date,
     Index,
     Integer,
