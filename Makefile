@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CONTENT ?= cms/content/demo.json
 
-.PHONY: install install-test run test test-fast lint services services-stop
+.PHONY: install install-test run serve test test-fast lint services services-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ run: install
 	@echo "  Administration : http://$(HOST):$(PORT)/admin/  (comptes de démonstration dans README.md)"
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-like: gunicorn (deploy/gunicorn.conf.py), DEBUG=0, static files collected.
+# SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL… come from the environment (deploy/README.md).
+serve: install
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: install-test
 	$(BIN)/python -m pytest

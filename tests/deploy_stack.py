@@ -1,0 +1,179 @@
+"""The production stack on loopback, for the deployment tests (tests/test_deploy_*.py).
+
+Debian's redis-server and nginx, gunicorn from the project's dependencies, each started
+in a temporary folder on free ports of 127.0.0.1 and stopped after the tests. The nginx
+site and the gunicorn settings are the files of ``deploy/``, with only the addresses,
+certificate and folders replaced (each replacement must match, so that an edit of the
+deployed files cannot leave the tests behind). Missing programs skip the tests, except
+under ``CI=true`` where they fail: CI installs them (.ci/run).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+DEPLOY = BASE_DIR / "deploy"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+START_TIMEOUT = 60
+
+
+def need(program: str) -> str:
+    """The path of a program the test needs; without it: skipped, or failed under CI."""
+    path = shutil.which(program) or next(
+        (str(p) for p in (Path("/usr/sbin") / program, Path(sys.prefix) / "bin" / program)
+         if p.exists()),
+        None,
+    )  # fmt: skip
+    if path is None:
+        message = f"{program} is not installed"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: .ci/run must install it)", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited with {process.returncode}:\n{tail(log)}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port} after {START_TIMEOUT} s:\n{tail(log)}")
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+class Service:
+    """A program run in the background, its output in a log file."""
+
+    def __init__(self, command: list[str], log: Path, env: dict[str, str] | None = None):
+        self.log = log
+        with log.open("w") as output:
+            self.process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+            )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_redis(workdir: Path) -> tuple[Service, str]:
+    port = free_port()
+    command = [need("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+               "--save", "", "--appendonly", "no", "--dir", str(workdir)]  # fmt: skip
+    service = Service(command, workdir / "redis.log")
+    wait_for_port(port, service.process, service.log)
+    return service, f"redis://127.0.0.1:{port}/0"
+
+
+def start_gunicorn(env: dict[str, str], workdir: Path, name: str) -> tuple[Service, int]:
+    """One gunicorn process (one worker) with deploy/gunicorn.conf.py."""
+    port = free_port()
+    command = [need("gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py")]
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
+    service = Service(command, workdir / f"{name}.log", env)
+    wait_for_port(port, service.process, service.log)
+    return service, port
+
+
+def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
+    certificate, key = workdir / "cert.pem", workdir / "key.pem"
+    subprocess.run(
+        [need("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert old in text, f"deploy/nginx/intranet.conf no longer contains {old!r}"
+    return text.replace(old, new)
+
+
+def nginx_site(
+    upstreams: list[int], http_port: int, https_port: int, data_dir: Path, cert: tuple[Path, Path]
+) -> str:
+    """deploy/nginx/intranet.conf on loopback ports, with a test certificate and folders."""
+    site = (DEPLOY / "nginx" / "intranet.conf").read_text()
+    servers = "\n".join(f"    server 127.0.0.1:{port};" for port in upstreams)
+    site = replace_once(site, "    server 127.0.0.1:8000;", servers)
+    site = replace_once(site, "    listen [::]:80;\n", "")
+    site = replace_once(site, "    listen [::]:443 ssl http2;\n", "")
+    site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = replace_once(site, "listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+    site = replace_once(site, "/etc/ssl/intranet/fullchain.pem", str(cert[0]))
+    site = replace_once(site, "/etc/ssl/intranet/privkey.pem", str(cert[1]))
+    return replace_once(site, "/srv/intranet/var/", f"{data_dir}/")
+
+
+def nginx_main_config(workdir: Path, site: str) -> Path:
+    """A main nginx.conf around the site: Debian's mime types, files in workdir."""
+    (workdir / "intranet.conf").write_text(site)
+    temp = {name: workdir / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    for folder in temp.values():
+        folder.mkdir(exist_ok=True)
+    # As root, workers would run as "nobody", who cannot read pytest's private folders.
+    user = "user root;" if os.geteuid() == 0 else ""
+    config = workdir / "nginx.conf"
+    config.write_text(f"""
+{user}
+daemon off;
+worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {workdir}/access.log;
+    client_body_temp_path {temp["body"]};
+    proxy_temp_path {temp["proxy"]};
+    fastcgi_temp_path {temp["fastcgi"]};
+    uwsgi_temp_path {temp["uwsgi"]};
+    scgi_temp_path {temp["scgi"]};
+    include {workdir}/intranet.conf;
+}}
+""")
+    return config
+
+
+def nginx_command(workdir: Path, config: Path, *extra: str) -> list[str]:
+    return [need("nginx"), "-e", str(workdir / "error.log"), "-p", str(workdir),
+            "-c", str(config), *extra]  # fmt: skip
+
+
+def start_nginx(workdir: Path, config: Path, port: int) -> Service:
+    service = Service(nginx_command(workdir, config), workdir / "nginx.log")
+    wait_for_port(port, service.process, workdir / "error.log")
+    return service
