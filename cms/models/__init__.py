@@ -1,3 +1,4 @@
+from cms.branding import SiteBranding
 from cms.models.convention import ConventionPage
 from cms.models.directory import MemberDirectoryPage
 from cms.models.dossiers import (
@@ -24,5 +25,6 @@ __all__ = [
     "HomePage",
     "MemberDirectoryPage",
     "ReglementPage",
+    "SiteBranding",
     "StandardPage",
 ]
