@@ -1,8 +1,13 @@
 """Load colleges, territories, organisations, users and pages from one JSON document.
 
-``ContentLoader`` is the entry point; the modules of this package each do one job.
+``ContentLoader`` (``loader``) is the entry point; each module of this package does one
+job: reading values (``values``), writing what changed (``writing``), people
+(``people``), the page tree (``page_tree``) and each page type's fields
+(``page_fields``, ``reglement_fields``).
 """
 
-from cms.content_loader.loader import ContentError, ContentLoader, text_paragraphs, text_to_html
+from cms.content_loader.errors import ContentError
+from cms.content_loader.loader import ContentLoader
+from cms.content_loader.richtext import text_paragraphs, text_to_html
 
 __all__ = ["ContentError", "ContentLoader", "text_paragraphs", "text_to_html"]
