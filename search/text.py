@@ -19,6 +19,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 ELISIONS = ("l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu")
 APOSTROPHES = "'’ʼ‘"
@@ -41,11 +42,28 @@ STOP_WORDS = frozenset(
 )
 
 
+# The combining marks of the Basic Multilingual Plane, removed in one regex pass (a
+# character-by-character test was most of the cost of indexing a text).
+_COMBINING = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]"
+)
+
+
 def fold(text: str) -> str:
     """Lowercase, without accents or ligatures: ``Œuvre Évaluée`` → ``oeuvre evaluee``."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    if max(decomposed) > "\uffff":  # marks beyond the BMP: the slow, complete way
+        stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    else:
+        stripped = _COMBINING.sub("", decomposed)
+    return stripped.lower()
+
+
+# Words repeat (Zipf): folding and stemming each distinct word once is enough.
+fold_word = lru_cache(maxsize=100_000)(fold)
 
 
 def split_elisions(text: str) -> str:
@@ -59,6 +77,7 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(fold(split_elisions(text)))
 
 
+@lru_cache(maxsize=100_000)
 def normalise_word(word: str) -> str:
     """The term one folded token stands for, or "" for a stop word."""
     if not word or word in STOP_WORDS or len(word) > MAX_TERM_LENGTH:
@@ -245,7 +264,7 @@ SNIPPET_WORDS = 30
 def _words(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, term) for each word of an original text; term is "" for stop words."""
     for match in _WORD.finditer(text):
-        folded = fold(match.group())
+        folded = fold_word(match.group())
         term = normalise_word(folded) if _WORD.fullmatch(folded) else ""
         yield match.start(), match.end(), term
 
@@ -304,17 +323,25 @@ def vocabulary(text: str, limit: int | None = None) -> dict[str, str]:
     for match in _WORD.finditer(split_elisions(unicodedata.normalize("NFC", text or ""))):
         if limit is not None and len(words) >= limit:
             break
-        written = match.group().lower()
-        folded = fold(written)
-        if (
-            folded not in words
-            and folded.isalpha()
-            and 3 <= len(folded) <= MAX_TERM_LENGTH
-            and len(written) <= MAX_TERM_LENGTH
-            and folded not in STOP_WORDS
-        ):
-            words[folded] = written
+        entry = _suggestable(match.group())
+        if entry is not None and entry[0] not in words:
+            words[entry[0]] = entry[1]
     return words
+
+
+@lru_cache(maxsize=100_000)
+def _suggestable(word: str) -> tuple[str, str] | None:
+    """(folded, as written in lowercase) for a word worth suggesting, else None."""
+    written = word.lower()
+    folded = fold(written)
+    if (
+        folded.isalpha()
+        and 3 <= len(folded) <= MAX_TERM_LENGTH
+        and len(written) <= MAX_TERM_LENGTH
+        and folded not in STOP_WORDS
+    ):
+        return folded, written
+    return None
 
 
 def closest(word: str, vocabulary: Iterable[str], cutoff: float = 0.75) -> str | None:
