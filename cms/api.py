@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from cms.access import can_view_page, visible_pages
-from cms.models import ContributionPage, DossierPage
+from cms.dossiers.pages import ContributionPage, DossierPage
 
 PAGE_SIZE = 20
 

@@ -14,7 +14,7 @@ from django.utils.http import parse_http_date_safe
 
 from cms.access import can_view_page, visible_pages
 from cms.converters import is_storable_id
-from cms.models import ContributionPage, DossierPage
+from cms.dossiers.pages import ContributionPage, DossierPage
 from cms.notifications.tokens import owner_of_feed_token
 
 FEED_SIZE = 30

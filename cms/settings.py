@@ -47,6 +47,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "cms",
+    "cms.dossiers",
     "cms.editorial",
     "cms.meetings",
     "cms.notifications",

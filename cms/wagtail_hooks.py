@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
@@ -41,7 +42,5 @@ def serve_documents_only_to_readers_of_their_pages(document, request):
     if can_view_file(request.user, document):
         return None
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     return TemplateResponse(request, "403.html", status=403)

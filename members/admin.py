@@ -17,7 +17,6 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import DeleteView, EditView, HistoryView
 
-from cms.exports.spreadsheet import safe_cell
 from members import admin_views, audit, email_change
 from members.admin_forms import MemberAdminForm, OrganisationAdminForm, visibility_field_name
 from members.admin_querystring import DeclaredQueryIndexView
@@ -31,6 +30,7 @@ from members.permissions import (
     is_coordination,
 )
 from members.roles import REFERENTS_GROUP, sync_access
+from shared.spreadsheet import safe_cell
 
 # -- permissions -------------------------------------------------------------
 

@@ -11,8 +11,11 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from members.models import College, CollegeMembership, Member
+from members.permissions import grant_own_profile
 
 MEMBERS_GROUP = "Membres"
 REFERENTS_GROUP = "Référents de collège"
@@ -61,8 +64,6 @@ def ensure_role_groups() -> dict[str, Group] | None:
     Returns None, doing nothing, while the permissions it grants are not created yet
     (``post_migrate`` reaches this before it reaches Wagtail's apps).
     """
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
-
     admin_permissions = _permissions([("wagtailadmin", "access_admin")])
     page_permissions = _permissions([("wagtailcore", codename) for codename in PAGE_PERMISSIONS])
     collection_permissions = _permissions(COLLECTION_PERMISSIONS)
@@ -171,8 +172,6 @@ def sync_access(member: Member) -> None:
     A former or pending member loses every managed group and any admin right, so
     ending a membership removes access at once.
     """
-    from members.permissions import grant_own_profile
-
     user = member.user
     grant_own_profile(member)
     wanted = groups_for(member)
@@ -192,8 +191,6 @@ def sync_access(member: Member) -> None:
 
 def end_membership(member: Member, on=None) -> None:
     """Mark a member as former and remove their access."""
-    from django.utils import timezone
-
     member.status = Member.Status.FORMER
     member.left_on = on or timezone.localdate()
     member.save(update_fields=["status", "left_on"])

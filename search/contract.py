@@ -11,8 +11,10 @@ hits, building snippets or computing facets.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 PUBLIC_TOKEN = "public"
@@ -43,10 +45,6 @@ class SearchDocument:
 
     def fingerprint(self) -> str:
         """Changes whenever anything indexed changes (used by reconcile)."""
-        import hashlib
-        import json
-        from dataclasses import asdict
-
         payload = json.dumps(asdict(self), sort_keys=True, default=str)
         return hashlib.sha1(payload.encode()).hexdigest()
 

@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from cms.exports.pdf import OfflineFetcher, html_to_pdf
-from cms.exports.spreadsheet import safe_cell
 from cms.models import DossierPage, ReglementPage
+from shared.spreadsheet import safe_cell
 from tests.conftest import load
 
 TREE = {

@@ -7,9 +7,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from wagtail import hooks
 
 from cms.visibility import Visibility
 from members.models import Member
+from members.space.panels import MY_SPACE_PANELS_HOOK
 
 SPACE = "/mon-espace/"
 
@@ -148,3 +151,42 @@ def test_header_links_to_my_space_for_a_logged_in_member(client, demo):
     html = client.get("/").content.decode()
 
     assert 'href="/mon-espace/"' in html
+
+
+class StubPanel:
+    """A panel as a feature would hand it in through the hook."""
+
+    anchor = "mes-essais"
+    heading = "Mes essais"
+
+    def __init__(self, order: int):
+        self.order = order
+
+    def render_html(self, request) -> SafeString:
+        return mark_safe(f"<p>Essai pour {escape(request.user.username)}</p>")
+
+
+def test_a_feature_adds_its_panel_to_the_space_through_the_hook(client, demo):
+    def add_stub_panel(request, member, panels):
+        panels.append(StubPanel(order=250))
+
+    login(client, "membre")
+    with hooks.register_temporarily(MY_SPACE_PANELS_HOOK, add_stub_panel):
+        html = client.get(SPACE).content.decode()
+
+    assert '<h2 id="mes-essais">Mes essais</h2>' in html
+    assert "<p>Essai pour membre</p>" in html
+    assert '<a href="#mes-essais">Mes essais</a>' in html
+
+
+def test_the_space_shows_the_panels_by_their_order(client, demo):
+    def add_first_panel(request, member, panels):
+        panels.append(StubPanel(order=1))
+
+    login(client, "membre")
+    with hooks.register_temporarily(MY_SPACE_PANELS_HOOK, add_first_panel):
+        html = client.get(SPACE).content.decode()
+
+    assert html.index('id="mes-essais"') < html.index('id="mes-contributions"')
+    assert html.index('id="mes-colleges"') < html.index('id="mes-essais"')
+    assert html.index('id="mes-suivis"') < html.index('id="mon-profil"')

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cms.exports.downloads import download, filename
-from cms.exports.pdf import render_pdf
-from cms.exports.spreadsheet import csv_bytes
+from shared.spreadsheet import csv_bytes
 
 CSV_HEADER = ["Préconisation", "Détail", "Contribution", "Type", "Date", "Collèges", "Adresse"]
 
@@ -28,6 +27,8 @@ def _contributions(dossier, user) -> list:
 
 
 def synthesis_pdf(request: HttpRequest, dossier) -> HttpResponse:
+    from cms.exports.pdf import render_pdf  # WeasyPrint takes a second to import
+
     contributions = _contributions(dossier, request.user)
     pdf = render_pdf(
         "exports/dossier_synthese.html",

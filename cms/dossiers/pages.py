@@ -1,4 +1,8 @@
-"""Thematic dossiers and the contributions members publish in them."""
+"""Thematic dossiers and the contributions members publish in them: the page types.
+
+They belong to the ``cms`` app (``app_label``), as when they lived in ``cms.models``, so
+that their tables, content types and migrations stay where they are.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, contribution_blocks
+from cms.dossiers import exports
 from cms.models.base import IntranetPage
 from members.models import College
 
@@ -36,6 +41,7 @@ class DossierIndexPage(IntranetPage):
     subpage_types = ["cms.DossierPage"]
 
     class Meta:
+        app_label = "cms"
         verbose_name = _("liste des dossiers thématiques")
 
     def get_context(self, request, *args, **kwargs):
@@ -55,7 +61,7 @@ class DossierPage(RoutablePageMixin, IntranetPage):
     """A thematic dossier: its contributions and the summary of their préconisations.
 
     Its exports (synthesis PDF, préconisations CSV) are sub-routes, served behind the
-    dossier's view restrictions and built by ``cms.exports.dossiers``.
+    dossier's view restrictions and built by ``cms.dossiers.exports``.
     """
 
     class Status(models.TextChoices):
@@ -90,6 +96,7 @@ class DossierPage(RoutablePageMixin, IntranetPage):
     subpage_types = ["cms.ContributionPage"]
 
     class Meta:
+        app_label = "cms"
         verbose_name = _("dossier thématique")
 
     def contributions_for(self, user):
@@ -119,15 +126,11 @@ class DossierPage(RoutablePageMixin, IntranetPage):
 
     @path("synthese/pdf/", name="synthesis_pdf")
     def synthesis_pdf(self, request):
-        from cms.exports.dossiers import synthesis_pdf  # WeasyPrint is slow to import
-
-        return synthesis_pdf(request, self)
+        return exports.synthesis_pdf(request, self)
 
     @path("preconisations/csv/", name="preconisations_csv")
     def preconisations_csv(self, request):
-        from cms.exports.dossiers import preconisations_csv
-
-        return preconisations_csv(request, self)
+        return exports.preconisations_csv(request, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -172,6 +175,9 @@ class ContributionTag(TaggedItemBase):
     content_object = ParentalKey(
         "cms.ContributionPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+    class Meta:
+        app_label = "cms"
 
 
 class ContributionPage(IntranetPage):
@@ -253,6 +259,7 @@ class ContributionPage(IntranetPage):
     subpage_types = []
 
     class Meta:
+        app_label = "cms"
         verbose_name = _("contribution")
 
     def get_context(self, request, *args, **kwargs):
@@ -281,6 +288,7 @@ class ContributionAttachment(Orderable):
     panels = [FieldPanel("document"), FieldPanel("title")]
 
     class Meta(Orderable.Meta):
+        app_label = "cms"
         verbose_name = _("pièce jointe")
         verbose_name_plural = _("pièces jointes")
 

@@ -13,9 +13,9 @@ class EditorialConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import task_submitted
 
+        from cms.dossiers.pages import DossierIndexPage
         from cms.editorial import notifications, workflow
         from cms.editorial.models import CollegeReviewTaskState
-        from cms.models import DossierIndexPage
 
         # Every app's post_migrate: the workflow needs the role groups and Wagtail's tables.
         post_migrate.connect(workflow.setup_after_migrate, dispatch_uid="editorial.workflow")

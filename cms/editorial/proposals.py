@@ -15,10 +15,10 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, WorkflowState
 
 from cms.content_loader import text_paragraphs, text_to_html
+from cms.dossiers.pages import ContributionAttachment, ContributionPage, DossierPage
 from cms.editorial.models import Proposal
 from cms.editorial.workflow import ensure_review_workflow
 from cms.file_references import check_page_files
-from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 from members.models import College, Member
 

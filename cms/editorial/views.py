@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cms.access import can_view_page
+from cms.dossiers.pages import DossierPage
 from cms.editorial.forms import ProposalForm
 from cms.editorial.models import Proposal
 from cms.editorial.proposals import ProposalContent, create_proposal, withdraw
 from cms.editorial.queries import proposals_of
-from cms.models import DossierPage
 from members.models import College, Member
 
 PROPOSALS_PER_PAGE = 20

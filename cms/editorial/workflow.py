@@ -12,7 +12,9 @@ from __future__ import annotations
 from django.db import transaction
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
+from cms.dossiers.pages import DossierIndexPage
 from cms.editorial.models import CollegeReviewTask
+from members.roles import COORDINATION_GROUP, ensure_role_groups
 
 WORKFLOW_NAME = "Relecture des contributions"
 COLLEGE_TASK_NAME = "Relecture par les référents du collège"
@@ -22,8 +24,6 @@ COORDINATION_TASK_NAME = "Relecture par la coordination"
 @transaction.atomic
 def ensure_review_workflow() -> Workflow | None:
     """Create (or complete) the workflow and its two steps; None until the role groups exist."""
-    from members.roles import COORDINATION_GROUP, ensure_role_groups
-
     groups = ensure_role_groups()
     if groups is None:
         return None
@@ -50,8 +50,6 @@ def attach_to(page: Page, workflow: Workflow) -> None:
 
 
 def attach_to_dossier_lists(workflow: Workflow) -> None:
-    from cms.models import DossierIndexPage
-
     for page in DossierIndexPage.objects.all():
         attach_to(page, workflow)
 

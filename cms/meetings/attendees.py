@@ -8,10 +8,10 @@ from datetime import datetime
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
-from cms.exports.spreadsheet import csv_bytes
 from cms.meetings.models import Registration, TravelSupportRequest
 from members.models import CollegeMembership
 from members.visibility import Viewer, display_name, may_see_field
+from shared.spreadsheet import csv_bytes
 
 CSV_HEADERS = [
     "nom",
@@ -114,7 +114,7 @@ def attendees_of(event, viewer: Viewer) -> list[Attendee]:
 
 
 def attendees_csv(attendees: list[Attendee]) -> bytes:
-    """The attendee list as a CSV file for spreadsheets (see ``cms.exports.spreadsheet``)."""
+    """The attendee list as a CSV file for spreadsheets (see ``shared.spreadsheet``)."""
     return csv_bytes(CSV_HEADERS, (_csv_row(attendee) for attendee in attendees))
 
 

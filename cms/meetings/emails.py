@@ -1,4 +1,4 @@
-"""The e-mails of meeting registration, written from templates/meetings/emails/."""
+"""The e-mails of meeting registration, written from cms/meetings/templates/meetings/emails/."""
 
 from __future__ import annotations
 

@@ -1,3 +1,10 @@
+"""The meetings' page types: lists of meetings and the meeting page with its registration routes.
+
+They belong to the ``cms`` app (``app_label``), as when they lived in ``cms.models``, so that
+their tables, content types and migrations stay where they are.
+"""
+
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +16,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 
 from cms.blocks import RICH_TEXT_FEATURES
+from cms.meetings import views
 from cms.models.base import IntranetPage
 
 # Upcoming meetings are few; the past ones accumulate year after year.
@@ -23,6 +31,7 @@ class EventIndexPage(IntranetPage):
     subpage_types = ["cms.EventPage"]
 
     class Meta:
+        app_label = "cms"
         verbose_name = _("liste des rencontres")
 
     def get_context(self, request, *args, **kwargs):
@@ -42,7 +51,7 @@ class EventIndexPage(IntranetPage):
 class EventPage(RoutablePageMixin, IntranetPage):
     """A meeting or workshop of the convention.
 
-    Registration lives in ``cms.meetings``; its routes are routes of this page so that
+    Registration lives in ``cms.meetings.models``; its routes are routes of this page so that
     Wagtail's view restriction on the meeting guards them too.
     """
 
@@ -83,11 +92,10 @@ class EventPage(RoutablePageMixin, IntranetPage):
     subpage_types = []
 
     class Meta:
+        app_label = "cms"
         verbose_name = _("rencontre")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.end and self.start and self.end < self.start:
             raise ValidationError({"end": _("La fin doit être après le début.")})
@@ -102,32 +110,22 @@ class EventPage(RoutablePageMixin, IntranetPage):
     # Registration (cms.meetings)
 
     def get_context(self, request, *args, **kwargs):
-        from cms.meetings.views import event_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_context(self, request))
+        context.update(views.event_context(self, request))
         return context
 
     @path("inscription/", name="register")
     def register_route(self, request: HttpRequest) -> HttpResponse:
-        from cms.meetings import views
-
         return views.register(self, request)
 
     @path("annulation/", name="cancel")
     def cancel_route(self, request: HttpRequest) -> HttpResponse:
-        from cms.meetings import views
-
         return views.cancel(self, request)
 
     @path("participants/", name="attendees")
     def attendees_route(self, request: HttpRequest) -> HttpResponse:
-        from cms.meetings import views
-
         return views.attendees(self, request)
 
     @path("participants/export-csv/", name="attendees_csv")
     def attendees_csv_route(self, request: HttpRequest) -> HttpResponse:
-        from cms.meetings import views
-
         return views.attendees_csv_download(self, request)

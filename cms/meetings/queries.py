@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cms.access import visible_pages
 from cms.meetings.models import Registration
+from cms.meetings.pages import EventPage
 
 
 def registrations_of(user, upcoming_only: bool = False) -> QuerySet:
@@ -18,8 +19,6 @@ def registrations_of(user, upcoming_only: bool = False) -> QuerySet:
     """
     if not user.is_authenticated:
         return Registration.objects.none()
-    from cms.models import EventPage
-
     now = timezone.now()
     events = visible_pages(user, EventPage.objects.live())
     registrations = (

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import cms.converters  # noqa: F401  (registers <id:…>, ids a database can hold)
-from cms.meetings import views
+from cms.meetings import site_views as views
 
 app_name = "meetings"
 

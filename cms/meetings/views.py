@@ -1,38 +1,33 @@
-"""Views of meeting registration.
+"""Views of meeting registration on the meeting's page.
 
 The event page's own routes (register, cancel, attendee list, CSV) are served through
 ``EventPage`` (``RoutablePageMixin``), so Wagtail's view restrictions run first; they
-delegate to the functions below. The URLs of this app (/inscriptions/) are outside the
-page tree and check ``can_view_page`` themselves.
+delegate to the functions below, which take the page and never import its type. The
+URLs of this app (/inscriptions/) are served by ``cms.meetings.site_views``.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.text import slugify
 
-from cms.access import can_view_page, visible_pages
+from cms.access import visible_pages
+from cms.dossiers.pages import ContributionPage
 from cms.exports.downloads import download, filename
 from cms.meetings import services
 from cms.meetings.attendees import attendees_csv, attendees_of
-from cms.meetings.ical import calendar_for, ics_response
 from cms.meetings.models import Registration, TravelSupportRequest
-from cms.meetings.queries import registrations_of
 from members.permissions import is_coordination
 from members.visibility import Viewer
 
-REGISTRATIONS_PER_PAGE = 20
 ATTENDEES_PER_PAGE = 100
 
 
@@ -76,8 +71,6 @@ def travel_support_of(registration: Registration | None) -> TravelSupportRequest
 
 def linked_contributions(event, user):
     """Minutes and syntheses of this meeting that the reader may see."""
-    from cms.models import ContributionPage
-
     contributions = ContributionPage.objects.live().filter(meeting=event)
     return visible_pages(user, contributions).order_by("-date", "title")
 
@@ -214,70 +207,3 @@ def attendees_csv_download(event, request: HttpRequest) -> HttpResponse:
     content = attendees_csv(attendees_of(event, Viewer.of(request.user)))
     name = filename("participants", event.slug or str(event.pk), extension="csv")
     return download(content, "text/csv; charset=utf-8", name)
-
-
-# ---------------------------------------------------------------------------
-# URLs of this app
-
-
-def upcoming(events):
-    """Meetings not over yet: not started, or started and not ended."""
-    now = timezone.now()
-    return events.filter(Q(start__gte=now) | Q(end__gte=now)).order_by("start", "pk")
-
-
-def event_ics(request: HttpRequest, page_id: int) -> HttpResponse:
-    from cms.models import EventPage
-
-    event = EventPage.objects.live().filter(pk=page_id).first()
-    if event is None or not can_view_page(request.user, event):
-        raise Http404("Rencontre introuvable.")
-    return ics_response(
-        calendar_for([event], event.title),
-        f"{slugify(event.slug) or 'rencontre'}.ics",
-        private=request.user.is_authenticated,
-    )
-
-
-def index_ics(request: HttpRequest, page_id: int) -> HttpResponse:
-    """The upcoming meetings of one list of meetings that the reader may see."""
-    from cms.models import EventIndexPage, EventPage
-
-    index = EventIndexPage.objects.live().filter(pk=page_id).first()
-    if index is None or not can_view_page(request.user, index):
-        raise Http404("Liste de rencontres introuvable.")
-    events = upcoming(visible_pages(request.user, EventPage.objects.child_of(index).live()))
-    return ics_response(
-        calendar_for(events, index.title),
-        f"{slugify(index.get_parent().slug)}-rencontres.ics",
-        private=request.user.is_authenticated,
-    )
-
-
-def all_upcoming_ics(request: HttpRequest) -> HttpResponse:
-    """Every upcoming meeting of the site that the reader may see."""
-    from cms.models import EventPage
-
-    events = upcoming(visible_pages(request.user, EventPage.objects.live()))
-    return ics_response(
-        calendar_for(events, "Rencontres de la convention"),
-        "rencontres.ics",
-        private=request.user.is_authenticated,
-    )
-
-
-@login_required
-def my_registrations(request: HttpRequest) -> HttpResponse:
-    page = Paginator(registrations_of(request.user), REGISTRATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    for registration in page.object_list:
-        if registration.is_waiting:
-            registration.position = services.waiting_position(registration)
-    response = render(
-        request,
-        "meetings/my_registrations.html",
-        {"registrations_page": page, "now": timezone.now()},
-    )
-    patch_cache_control(response, private=True, no_store=True)
-    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -10,9 +11,11 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.meetings.models import TravelSupportRequest
+from cms.meetings.queries import registrations_of
 from members.admin_querystring import BoundedFiltersIndexView
-from members.models import CollegeMembership
+from members.models import CollegeMembership, Member
 from members.permissions import is_coordination
+from members.space.panels import MY_SPACE_PANELS_HOOK, SpacePanel, TemplatePanel
 
 
 class CoordinationOnlyPolicy(ModelPermissionPolicy):
@@ -76,3 +79,17 @@ class TravelSupportViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_travel_support_viewset() -> TravelSupportViewSet:
     return TravelSupportViewSet("prises_en_charge_frais")
+
+
+@hooks.register(MY_SPACE_PANELS_HOOK)
+def add_meetings_panel(request: HttpRequest, member: Member, panels: list[SpacePanel]) -> None:
+    """« Mon espace »: the person's registrations, upcoming meetings first."""
+    panels.append(
+        TemplatePanel(
+            anchor="mes-rencontres",
+            heading="Mes rencontres",
+            order=200,
+            template_name="meetings/my_space_panel.html",
+            context={"registrations": list(registrations_of(request.user))},
+        )
+    )

@@ -4,7 +4,9 @@ from wagtail.fields import RichTextField
 
 from cms.access import visible_pages
 from cms.blocks import RICH_TEXT_FEATURES
+from cms.dossiers.pages import ContributionPage
 from cms.models.base import IntranetPage
+from cms.models.convention import ConventionPage
 
 
 class HomePage(IntranetPage):
@@ -23,9 +25,6 @@ class HomePage(IntranetPage):
         verbose_name = _("page d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from cms.models.convention import ConventionPage
-        from cms.models.dossiers import ContributionPage
-
         context = super().get_context(request, *args, **kwargs)
         context["conventions"] = self.visible_children(request.user, ConventionPage).order_by(
             "path"

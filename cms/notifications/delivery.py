@@ -16,7 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cms.access import can_view_page
-from cms.models import ContributionPage, DossierPage
+from cms.dossiers.pages import ContributionPage, DossierPage
 from cms.notifications.emails import ContributionNews, send_contribution_email, send_digest_email
 from cms.notifications.models import (
     ContributionNotice,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from cms.models import DossierPage
+from cms.dossiers.pages import DossierPage
 from cms.notifications.models import (
     ContributionNotice,
     DossierFollow,

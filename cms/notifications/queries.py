@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from cms.access import visible_pages
-from cms.models import DossierPage
+from cms.dossiers.pages import DossierPage
 from cms.notifications.delivery import frequency_of
 from cms.notifications.models import Frequency
 

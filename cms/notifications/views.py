@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.access import can_view_page
-from cms.models import DossierPage
+from cms.dossiers.pages import DossierPage
 from cms.notifications import preferences
 from cms.notifications.forms import FrequencyForm
 from cms.notifications.models import Frequency

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.notifications.models import DossierFollow
+from cms.notifications.queries import followed_dossiers, notification_frequency
 from members.admin_querystring import BoundedFiltersIndexView
+from members.models import Member
 from members.permissions import is_coordination
+from members.space.panels import MY_SPACE_PANELS_HOOK, SpacePanel, TemplatePanel
 
 
 class CoordinationReadOnlyPolicy(ModelPermissionPolicy):
@@ -46,3 +50,20 @@ class DossierFollowViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_dossier_follow_viewset() -> DossierFollowViewSet:
     return DossierFollowViewSet("dossiers_suivis")
+
+
+@hooks.register(MY_SPACE_PANELS_HOOK)
+def add_follows_panel(request: HttpRequest, member: Member, panels: list[SpacePanel]) -> None:
+    """« Mon espace »: the dossiers the person follows and how often they hear of them."""
+    panels.append(
+        TemplatePanel(
+            anchor="mes-suivis",
+            heading="Les dossiers que je suis",
+            order=300,
+            template_name="notifications/my_space_panel.html",
+            context={
+                "followed": list(followed_dossiers(request.user)),
+                "frequency": notification_frequency(request.user),
+            },
+        )
+    )

@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from cms.exports.downloads import download, filename
-from cms.exports.pdf import render_pdf
 from cms.reglement.texts import article_items
 
 
 def reglement_pdf(request: HttpRequest, page, version=None) -> HttpResponse:
     """``version`` is a ``ReglementVersion``, or None for the text in force (the live page)."""
+    from cms.exports.pdf import render_pdf  # WeasyPrint takes a second to import
+
     if version is None:
         document = {
             "label": page.version_label,

@@ -1,3 +1,9 @@
+"""The règlement's page type: its articles, the version in force and the routes to the others.
+
+It belongs to the ``cms`` app (``app_label``), as when it lived in ``cms.models``, so that
+its table, content type and migrations stay where they are.
+"""
+
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -9,13 +15,16 @@ from wagtail.fields import RichTextField, StreamField
 
 from cms.blocks import RICH_TEXT_FEATURES, ArticleBlock
 from cms.models.base import IntranetPage
+from cms.reglement.approvals import may_follow_proposals
+from cms.reglement.exports import reglement_pdf
+from cms.reglement.reader import version_compare, version_detail, version_list
 
 
 class ReglementPage(RoutablePageMixin, IntranetPage):
     """The règlement de fonctionnement: numbered articles and the version adopted.
 
     Its sub-routes (versions, comparison, PDF) are served behind the page's own view
-    restrictions; their views live in ``cms.reglement.reader`` and ``cms.exports``.
+    restrictions; their views live in ``cms.reglement.reader`` and ``cms.reglement.exports``.
     """
 
     version_label = models.CharField(
@@ -50,6 +59,7 @@ class ReglementPage(RoutablePageMixin, IntranetPage):
     max_count_per_parent = 1
 
     class Meta:
+        app_label = "cms"
         verbose_name = _("règlement de fonctionnement")
 
     def numbered_articles(self) -> list[tuple[int, object]]:
@@ -63,40 +73,27 @@ class ReglementPage(RoutablePageMixin, IntranetPage):
         if self.get_url(request):  # a preview of a page not yet in the tree has no routes
             context["versions_url"] = self.sub_url(request, "versions")
             context["pdf_url"] = self.sub_url(request, "pdf")
-        from cms.reglement.approvals import may_follow_proposals
-
         context["follows_proposals"] = may_follow_proposals(request.user)
         return context
 
-    # Sub-routes (imported when used: WeasyPrint is slow to import, and the reglement
-    # app's models must not be imported while this app's are being defined)
+    # Sub-routes
 
     @path("versions/", name="versions")
     def versions_route(self, request: HttpRequest) -> HttpResponse:
-        from cms.reglement.reader import version_list
-
         return version_list(self, request)
 
     @path("versions/comparer/", name="compare")
     def compare_route(self, request: HttpRequest) -> HttpResponse:
-        from cms.reglement.reader import version_compare
-
         return version_compare(self, request)
 
     @path("versions/<int:pk>/", name="version")
     def version_route(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from cms.reglement.reader import version_detail
-
         return version_detail(self, request, pk)
 
     @path("versions/<int:pk>/pdf/", name="version_pdf")
     def version_pdf_route(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from cms.exports.reglement import reglement_pdf
-
         return reglement_pdf(request, self, get_object_or_404(self.versions, pk=pk))
 
     @path("pdf/", name="pdf")
     def pdf_route(self, request: HttpRequest) -> HttpResponse:
-        from cms.exports.reglement import reglement_pdf
-
         return reglement_pdf(request, self)

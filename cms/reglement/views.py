@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cms.access import can_view_page
-from cms.models import ReglementPage
 from cms.reglement import approvals
 from cms.reglement.diff import compare
 from cms.reglement.models import CollegeApproval, VersionProposal
+from cms.reglement.pages import ReglementPage
 from cms.reglement.texts import page_text
 from members.models import College
 from members.permissions import is_coordination

@@ -3,6 +3,9 @@ from django.http import Http404, HttpRequest
 from wagtail.models import BaseViewRestriction, Page, Site
 
 from cms.access import visible_pages
+from cms.models.standard import StandardPage
+from cms.visibility import audience_names
+from members.visibility import shown_name as member_shown_name
 
 register = template.Library()
 
@@ -60,8 +63,6 @@ FOOTER_ROLES = ["mentions_legales", "donnees_personnelles", "accessibilite", "ai
 @register.simple_tag(takes_context=True)
 def footer_links(context) -> list[Page]:
     """Legal and help pages, found by their footer role (one query per request)."""
-    from cms.models import StandardPage
-
     request = context.get("request")
     if request is None:
         return []
@@ -80,8 +81,6 @@ def audience_of_path(context, path: str) -> list[str]:
 
     Empty when the path is not a restricted page of the site.
     """
-    from cms.visibility import audience_names
-
     request = context.get("request")
     if request is None or not path or not path.startswith("/") or path.startswith("//"):
         return []
@@ -135,6 +134,4 @@ def is_within(page, ancestor) -> bool:
 @register.filter
 def shown_name(member) -> str:
     """A member's public name: first name and initial for the accompanied college."""
-    from members.visibility import shown_name as member_shown_name
-
     return member_shown_name(member)

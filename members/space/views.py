@@ -1,4 +1,8 @@
-"""The member's own space at /mon-espace/: colleges, contributions, meetings, follows, profile."""
+"""The member's own space at /mon-espace/: their colleges, the features' panels, their profile.
+
+What the features know of the person (contributions, meetings, follows) comes in as panels
+through the ``construct_my_space_panels`` hook (``members.space.panels``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cms.access import visible_pages
 from members.models import College, CollegeMembership, Member
+from members.space.panels import space_panels
 from members.visibility import MemberCard, Viewer, card_for
 
 
@@ -62,15 +66,6 @@ def college_summaries(member: Member, viewer: Viewer) -> list[CollegeSummary]:
     ]
 
 
-def published_contributions(user, member: Member):
-    """Published contributions naming the member as an author, as far as they may see them."""
-    from cms.models import ContributionPage
-
-    return visible_pages(user, ContributionPage.objects.live().filter(authors=member)).order_by(
-        "-date", "-pk"
-    )[:20]
-
-
 def visibility_choices(member: Member) -> list[tuple[str, str]]:
     """(field label, who may see it) for each contact field whose visibility the member chose."""
     labels = {
@@ -86,10 +81,6 @@ def visibility_choices(member: Member) -> list[tuple[str, str]]:
 
 @login_required
 def my_space(request: HttpRequest) -> HttpResponse:
-    from cms.editorial.queries import proposals_of
-    from cms.meetings.queries import registrations_of
-    from cms.notifications.queries import followed_dossiers, notification_frequency
-
     member = _member_of(request.user)
     if member is None:
         return render(request, "members/space/no_member.html", status=404)
@@ -98,11 +89,7 @@ def my_space(request: HttpRequest) -> HttpResponse:
         "member": member,
         "card": card_for(viewer, member),
         "colleges": college_summaries(member, viewer),
-        "proposals": proposals_of(request.user),
-        "published": published_contributions(request.user, member),
-        "registrations": list(registrations_of(request.user)),
-        "followed": list(followed_dossiers(request.user)),
-        "frequency": notification_frequency(request.user),
+        "panels": [(panel, panel.render_html(request)) for panel in space_panels(request, member)],
         "visibility": visibility_choices(member),
     }
     return render(request, "members/space/home.html", context)

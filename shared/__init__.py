@@ -1,0 +1,1 @@
+"""Helpers every package may use, below ``members``: they know nothing of the site."""
