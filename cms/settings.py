@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cms",
     "cms.dossiers",
     "cms.editorial",
+    "cms.followup",
     "cms.meetings",
     "cms.notifications",
     "cms.reglement",

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("search.urls")),
     path("propositions/", include("cms.editorial.urls")),
+    path("preconisations/", include("cms.followup.urls")),
     path("inscriptions/", include("cms.meetings.urls")),
     path("suivi/", include("cms.notifications.urls")),
     path("reglement/", include("cms.reglement.urls")),

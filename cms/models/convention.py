@@ -57,6 +57,7 @@ class ConventionPage(IntranetPage):
         "cms.EventIndexPage",
         "cms.MemberDirectoryPage",
         "cms.StandardPage",
+        "followup.FollowupBoardPage",
     ]
 
     class Meta:
