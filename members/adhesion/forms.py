@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import AdhesionRequest, College, Territory
+from members.phone import clean_phone_number
 
 # A field hidden from people (and from screen readers): only robots fill it in.
 HONEYPOT_FIELD = "homepage"
@@ -83,6 +84,7 @@ class AdhesionForm(forms.ModelForm):
             "organisation_name": _("À remplir si vous demandez l'adhésion d'une structure."),
             "organisation_type": _("À remplir si vous demandez l'adhésion d'une structure."),
             "email": _("Nous vous répondrons à cette adresse. Exemple : prenom.nom@exemple.org"),
+            "phone": _("Par exemple : 04 94 00 00 00"),
             "fonction": _("Par exemple : éducatrice spécialisée, bénévole, directeur."),
             "message": _("Ce que vous souhaitez nous dire sur votre demande."),
         }
@@ -129,6 +131,9 @@ class AdhesionForm(forms.ModelForm):
         # No check against pending requests here: an error would tell anyone whether an
         # address has a request in progress (the view answers every case the same way).
         return self.cleaned_data["email"].strip()
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data["phone"])
 
     def has_pending_request(self) -> bool:
         """True when a request made with this address (any case) is still being examined."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
+from members.phone import clean_phone_number
 from members.visibility import ACCOMPANIED_COLLEGE, address_contains_surname, is_pseudonymised
 
 # The levels in plain words, from the widest audience to none.
@@ -28,7 +27,6 @@ ADDRESS_MAX_LENGTH = 500
 BIO_MAX_LENGTH = 2000
 TAG_MAX_LENGTH = 100  # taggit's Tag.name
 MAX_TAGS = 20
-PHONE_PATTERN = re.compile(r"^[0-9+().\- ]*$")
 EMAIL_WITH_SURNAME_FIELD = "show_email_with_surname"
 
 
@@ -148,12 +146,7 @@ class ProfileForm(forms.ModelForm):
         return [self[visibility_field_name(name)] for name in VISIBILITY_LABELS]
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if not PHONE_PATTERN.match(phone):
-            raise forms.ValidationError(
-                _("Saisissez un numéro avec des chiffres, des espaces, et si besoin + . - ( ).")
-            )
-        return phone
+        return clean_phone_number(self.cleaned_data["phone"])
 
     def clean_expertise_text(self) -> list[str]:
         names = parse_expertise(self.cleaned_data["expertise_text"])
