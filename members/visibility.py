@@ -13,7 +13,6 @@ surname is withheld too, unless they agreed to show that very address on their p
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
@@ -21,6 +20,7 @@ from django.db.models.fields.json import KeyTextTransform
 
 from members.models import College, Member
 from members.roles import COORDINATION_GROUP, MEMBERS_GROUP
+from shared.text import fold_accents
 
 ACCOMPANIED_COLLEGE = "personnes-accompagnees"
 # The fields a vCard or a "contact" block is made of (bio and expertise are not contacts).
@@ -134,10 +134,7 @@ _SEPARATORS = re.compile(r"[\s\-'’.]+")
 
 def _folded(text: str) -> str:
     """Lower case, no accents, letters and digits only: how names turn into addresses."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(
-        char for char in decomposed if char.isalnum() and not unicodedata.combining(char)
-    )
+    return "".join(char for char in fold_accents(text) if char.isalnum())
 
 
 def address_contains_surname(email: str, last_name: str) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from wagtail.models import AbstractPage, Page, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -134,3 +135,15 @@ class IntranetPage(Page):
 
     def permissions_for_user(self, user) -> IntranetPagePermissionTester:
         return IntranetPagePermissionTester(user, self)
+
+
+class SubRoutes:
+    """For a routable page (``RoutablePageMixin``): the URLs of its ``@path`` views."""
+
+    def sub_url(self, request: HttpRequest | None, name: str, *args: object) -> str:
+        """The URL of the sub-route ``name``; empty for a preview of a page not yet in the
+        tree, which has no URL and so no routes."""
+        url = self.get_url(request)  # type: ignore[attr-defined]
+        if not url:
+            return ""
+        return url + self.reverse_subpage(name, args=args)  # type: ignore[attr-defined]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+
+from shared.text import fold_accents
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -43,8 +44,7 @@ class Table:
 
 def normalise_header(name: str) -> str:
     """« Prénom » and « prenom » name the same column: lower case, no accents or spaces."""
-    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
-    return text.strip().lower().replace(" ", "_")
+    return fold_accents(str(name or "")).strip().replace(" ", "_")
 
 
 def read_table(

@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime
 import html
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -58,6 +57,7 @@ from search.contract import (
     SearchResult,
     StoreUnavailable,
 )
+from shared.text import fold_accents
 
 T = TypeVar("T")
 REBUILD_TIMEOUT = 120
@@ -644,16 +644,11 @@ class ElasticsearchStore:
             entry["text"]: option["text"]
             for entry in found
             for option in entry["options"][:1]
-            if _fold(option["text"]) == entry["text"]
+            if fold_accents(option["text"]) == entry["text"]
         }
         for entry in entries:
             for option in entry["options"]:
                 option["text"] = accented.get(option["text"], option["text"])
-
-
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 APOSTROPHES = ("'", "\u2019")

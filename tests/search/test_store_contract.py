@@ -26,6 +26,7 @@ import re
 import pytest
 
 from search.contract import FACETS, PUBLIC_TOKEN, SearchDocument, SearchQuery
+from shared.text import fold_accents
 
 # The ``store`` fixture reaches ``db`` through getfixturevalue, which pytest-django cannot
 # see when it decides which test databases to create: the mark makes it create them.
@@ -51,14 +52,6 @@ def keys(result) -> list[str]:
 
 def facet(result, name: str) -> dict[str, int]:
     return {value.value: value.count for value in result.facets[name]}
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents, to compare suggestions that may or may not keep them."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 FILLER = [
@@ -560,7 +553,7 @@ def test_misspelt_word_gets_a_suggestion(store):
 
     assert result.count == 0
     assert result.suggestion is not None
-    assert fold(result.suggestion) == "evaluation"
+    assert fold_accents(result.suggestion) == "evaluation"
     assert keys(search(store, result.suggestion)) == ["page:1"]
 
 
@@ -570,7 +563,7 @@ def test_suggestion_keeps_the_rest_of_the_query(store):
     result = search(store, "dispositif evaluasion")
 
     assert result.suggestion is not None
-    assert fold(result.suggestion) == "dispositif evaluation"
+    assert fold_accents(result.suggestion) == "dispositif evaluation"
 
 
 def test_no_suggestion_when_the_query_finds_documents(store):
