@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from members import email_change
-from members.imports import set_colleges
+from members.memberships import set_colleges
 from members.models import College, Member, Organisation
 from members.permissions import changeable_organisations, is_coordination
-from members.roles import apply_roles, roles_of
+from members.roles import apply_roles, roles_of, roles_with
 
 VISIBILITY_LABELS = {
     "email": "Qui voit l'adresse électronique",
@@ -172,14 +172,9 @@ class MemberAdminForm(WagtailAdminModelForm):
         return member
 
     def _roles(self, member: Member) -> list[str]:
-        roles = ["member"]
-        if self.cleaned_data.get("referent") and self.cleaned_data["colleges_choice"]:
-            roles.append("referent")
-        if member.is_coordination:
-            roles.append("coordination")
-        if member.is_platform_admin:
-            roles.append("admin")
-        return roles
+        # A referent is a referent of some college: none without one.
+        referent = bool(self.cleaned_data.get("referent") and self.cleaned_data["colleges_choice"])
+        return roles_with(member, member_role=True, referent=referent)
 
 
 class OrganisationAdminForm(WagtailAdminModelForm):

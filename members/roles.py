@@ -112,10 +112,18 @@ def managed_group_ids() -> set[int]:
 
 
 def roles_of(member: Member) -> list[str]:
-    roles = []
-    if member.memberships.exists() or member.is_coordination:
-        roles.append("member")
-    if member.memberships.filter(is_referent=True).exists():
+    """The roles the member holds now, as ``apply_roles`` takes them."""
+    return roles_with(
+        member,
+        member_role=member.is_coordination or member.memberships.exists(),
+        referent=member.memberships.filter(is_referent=True).exists(),
+    )
+
+
+def roles_with(member: Member, *, member_role: bool, referent: bool) -> list[str]:
+    """The member's coordination and admin roles, after ``member`` and ``referent`` if given."""
+    roles = ["member"] if member_role else []
+    if referent:
         roles.append("referent")
     if member.is_coordination:
         roles.append("coordination")

@@ -22,7 +22,8 @@ from cms.content_loader.values import (
     read_url,
 )
 from cms.content_loader.writing import upsert
-from members.models import College, CollegeMembership, Member, Organisation, Territory
+from members.memberships import set_colleges
+from members.models import College, Member, Organisation, Territory
 from members.roles import ROLES, apply_roles
 
 
@@ -206,7 +207,7 @@ class PeopleLoader(LoaderBase):
             member.save()
             self.report["expertise(s) de membre mise(s) à jour"] += 1
         before = self._roles_snapshot(member)
-        self._set_colleges(member, colleges)
+        set_colleges(member, colleges)
         apply_roles(member, roles)
         if self._roles_snapshot(member) != before:
             self.report["collège(s) ou rôle(s) de membre modifié(s)"] += 1
@@ -228,12 +229,3 @@ class PeopleLoader(LoaderBase):
                     f"niveau « {level} » inconnu ; attendu : {', '.join(Member.Visibility.values)}",
                 )
         return dict(value)
-
-    @staticmethod
-    def _set_colleges(member: Member, colleges: list[College]) -> None:
-        wanted = {college.pk for college in colleges}
-        current = set(member.memberships.values_list("college_id", flat=True))
-        if current - wanted:
-            member.memberships.filter(college_id__in=current - wanted).delete()
-        for college_id in wanted - current:
-            CollegeMembership.objects.create(member=member, college_id=college_id)

@@ -21,7 +21,7 @@ from members.imports.rows import (
     RowError,
     validate_table,
 )
-from members.imports.writing import PlanHasErrors, apply_plan, set_colleges
+from members.imports.writing import PlanHasErrors, apply_plan
 
 __all__ = [
     "COLUMNS",
@@ -38,7 +38,6 @@ __all__ = [
     "apply_plan",
     "plan_file",
     "read_table",
-    "set_colleges",
     "validate_table",
 ]
 

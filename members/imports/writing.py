@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,22 +10,13 @@ from django.utils import timezone
 
 from members import email_change
 from members.imports.rows import ImportPlan, MemberRow, Progress
-from members.models import College, CollegeMembership, Member, Organisation, Territory
+from members.memberships import set_colleges
+from members.models import College, Member, Organisation, Territory
 from members.roles import apply_roles, roles_of
 
 
 class PlanHasErrors(ValueError):
     pass
-
-
-def set_colleges(member: Member, colleges: Iterable[College]) -> None:
-    """Make the member belong to exactly these colleges (signals keep permissions in step)."""
-    wanted = {college.pk for college in colleges}
-    current = set(member.memberships.values_list("college_id", flat=True))
-    for membership in member.memberships.filter(college_id__in=current - wanted):
-        membership.delete()  # one by one, so that post_delete refreshes permissions
-    for college_id in wanted - current:
-        CollegeMembership.objects.create(member=member, college_id=college_id)
 
 
 @transaction.atomic
