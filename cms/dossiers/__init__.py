@@ -1,0 +1,1 @@
+"""Thematic dossiers and their contributions: page types, exports, what others ask of them."""

@@ -1,4 +1,7 @@
-"""Downloads made on the server: PDF (WeasyPrint) and CSV.
+"""What the features' exports share: PDF (WeasyPrint) and file downloads.
+
+Each feature builds its own exports (``cms.reglement.exports``, ``cms.dossiers.exports``);
+the formula-safe CSV is ``shared.spreadsheet``.
 
 Every export is served by a route of the page it exports (``RoutablePageMixin``), so
 Wagtail's view restrictions run first, and its content is chosen for the reader with

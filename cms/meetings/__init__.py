@@ -1,1 +1,1 @@
-"""Registrations to meetings, waiting lists, calendars and attendee lists."""
+"""Meetings: their page types, registrations, waiting lists, calendars and attendee lists."""

@@ -1,1 +1,1 @@
-"""Adopted versions of the règlement, their diff and the colleges' approvals."""
+"""The règlement: its page type, adopted versions, their diff, the colleges' approvals, its PDF."""
