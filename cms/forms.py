@@ -1,8 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from shared.links import absolute_url
 
 
 class LoginForm(AuthenticationForm):
@@ -53,7 +54,7 @@ class ForgottenPasswordForm(PasswordResetForm):
     def save(self, *args, extra_email_context: dict | None = None, **kwargs) -> None:
         # The link in the e-mail starts with BASE_URL, never with the request's Host header.
         context = {
-            "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+            "base_url": absolute_url(),
             **(extra_email_context or {}),
         }
         super().save(*args, extra_email_context=context, **kwargs)

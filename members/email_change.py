@@ -27,8 +27,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from wagtail.log_actions import log
 
 from members import audit
-from members.adhesion.emails import absolute_url
 from members.models import Member
+from shared.links import absolute_url
 
 logger = logging.getLogger(__name__)
 

@@ -21,6 +21,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from shared.text import fold_accents
+
 ELISIONS = ("l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu")
 APOSTROPHES = "'’ʼ‘"
 _ELISION = re.compile(
@@ -42,25 +44,8 @@ STOP_WORDS = frozenset(
 )
 
 
-# The combining marks of the Basic Multilingual Plane, removed in one regex pass (a
-# character-by-character test was most of the cost of indexing a text).
-_COMBINING = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]"
-)
-
-
-def fold(text: str) -> str:
-    """Lowercase, without accents or ligatures: ``Œuvre Évaluée`` → ``oeuvre evaluee``."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    if max(decomposed) > "\uffff":  # marks beyond the BMP: the slow, complete way
-        stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    else:
-        stripped = _COMBINING.sub("", decomposed)
-    return stripped.lower()
-
+# Lowercase, without accents or ligatures: ``Œuvre Évaluée`` → ``oeuvre evaluee``.
+fold = fold_accents
 
 # Words repeat (Zipf): folding and stemming each distinct word once is enough.
 fold_word = lru_cache(maxsize=100_000)(fold)

@@ -11,17 +11,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from wagtail.admin.mail import EmailNotificationMixin, Notifier
 
 from cms.editorial.models import CollegeReviewTaskState, reviewer_group_ids
-
-
-def absolute_url(path: str) -> str:
-    """E-mails are read outside the site, so their links carry the site's base URL."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+from shared.links import absolute_url
 
 
 class CollegeReviewSubmissionNotifier(EmailNotificationMixin, Notifier):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cms.dossiers.pages import ContributionPage, DossierPage
 from cms.notifications.tokens import unsubscribe_token
-from members.adhesion.emails import absolute_url
+from shared.links import absolute_url
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,7 @@ class ContributionNews:
 
 
 def page_link(page) -> str:
-    url = page.get_url() or ""
-    return url if url.startswith(("http://", "https://")) else absolute_url(url)
+    return absolute_url(page.get_url() or "")
 
 
 def unsubscribe_url(user) -> str:

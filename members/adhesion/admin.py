@@ -18,7 +18,7 @@ from wagtail_modeladmin.views import InstanceSpecificView
 
 from members.adhesion import services
 from members.adhesion.emails import requester
-from members.adhesion.forms import DeclineForm
+from members.adhesion.forms import AdhesionForm, DeclineForm
 from members.admin_querystring import DeclaredQueryIndexView
 from members.models import AdhesionRequest
 
@@ -169,21 +169,11 @@ class AdhesionRequestAdmin(ModelAdmin):
     search_fields = ("first_name", "last_name", "email", "organisation_name")
     list_select_related = ("college",)
     inspect_view_enabled = True
+    # What the requester filled in, between the request's state and its decision.
     inspect_view_fields = [
         "created_at",
         "status",
-        "kind",
-        "college",
-        "territory",
-        "organisation_name",
-        "organisation_type",
-        "website",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "fonction",
-        "message",
+        *AdhesionForm.Meta.fields,
         "consent_at",
         "decided_at",
         "decided_by",

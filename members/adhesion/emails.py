@@ -13,11 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from members.models import AdhesionRequest
 from members.roles import COORDINATION_GROUP
-
-
-def absolute_url(path: str) -> str:
-    """E-mails are read outside the site, so their links carry the site's base URL."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+from shared.links import absolute_url
 
 
 def coordination_emails() -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from members.models import Member
 from members.personal_data.export import personal_data
 from members.roles import COORDINATION_GROUP
+from shared.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def notify_coordination(member: Member) -> None:
         return
     try:
         path = reverse("members_member_modeladmin_edit", args=[member.pk])
-        admin_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+        admin_url = absolute_url(path)
     except NoReverseMatch:
         admin_url = ""
     context = {"member": member, "user": member.user, "admin_url": admin_url}
