@@ -131,6 +131,18 @@ if PAGE_CACHE_BACKEND.endswith(("LocMemCache", "FileBasedCache")):
     CACHES["pages"]["OPTIONS"] = {
         "MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "1000"))
     }
+# REDIS_URL: one Redis shared by every process (gunicorn workers, db_worker) holds both
+# aliases: the page cache and its purge generation, the rate limits and the search
+# breaker (default), and the sessions' cache (cached_db: the database stays their record).
+# Unset: each process keeps its own memory, which is right for one process only.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {
+        "default": {**_REDIS, "KEY_PREFIX": "intranet"},
+        "pages": {**_REDIS, "KEY_PREFIX": "intranet-pages", "TIMEOUT": PAGE_CACHE_TIMEOUT},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -220,6 +232,12 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Convention des acteurs du trava
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 # Documents always go through Django so that page visibility applies to them.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# MEDIA_ACCEL_REDIRECT=/_fichiers/ (behind nginx): once Django has checked who may read a
+# document or image, nginx sends its bytes from that internal location (X-Accel-Redirect,
+# cms/accel.py, deploy/nginx/intranet.conf). Unset: Django streams the file itself.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
+if MEDIA_ACCEL_REDIRECT:
+    SENDFILE_BACKEND = "cms.accel"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "doc", "ods", "xlsx", "csv", "txt", "odp", "pptx"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 # Search of the intranet (search/): Elasticsearch when configured, the database always.
@@ -361,7 +379,7 @@ AXES_VERBOSE = False
 # Kept out of the attempts' stored POST data (passwords always are).
 AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]
 # Password reset requests (members/security/throttle.py), counted in the default cache:
-# with several server processes, give CACHES["default"] a shared backend.
+# with several server processes, set REDIS_URL so that every process counts in one place.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
 PASSWORD_RESET_LIMIT_PER_IP = 10
 PASSWORD_RESET_WINDOW = timedelta(hours=1)

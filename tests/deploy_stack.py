@@ -17,6 +17,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,8 @@ BASE_DIR = Path(settings.BASE_DIR)
 DEPLOY = BASE_DIR / "deploy"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 START_TIMEOUT = 60
+# Loopback only: no proxy from the environment.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def need(program: str) -> str:
@@ -70,8 +74,15 @@ def tail(path: Path, lines: int = 40) -> str:
 class Service:
     """A program run in the background, its output in a log file."""
 
-    def __init__(self, command: list[str], log: Path, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        command: list[str],
+        log: Path,
+        env: dict[str, str] | None = None,
+        stop_signal: int = signal.SIGTERM,
+    ):
         self.log = log
+        self.stop_signal = stop_signal
         with log.open("w") as output:
             self.process = subprocess.Popen(
                 command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
@@ -79,7 +90,7 @@ class Service:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(self.stop_signal)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -97,13 +108,29 @@ def start_redis(workdir: Path) -> tuple[Service, str]:
 
 
 def start_gunicorn(env: dict[str, str], workdir: Path, name: str) -> tuple[Service, int]:
-    """One gunicorn process (one worker) with deploy/gunicorn.conf.py."""
+    """One gunicorn process (one worker) with deploy/gunicorn.conf.py; not waited for."""
     port = free_port()
     command = [need("gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py")]
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
-    service = Service(command, workdir / f"{name}.log", env)
-    wait_for_port(port, service.process, service.log)
-    return service, port
+    # SIGINT: the quick shutdown (SIGTERM waits for nginx's idle keep-alive connections).
+    return Service(command, workdir / f"{name}.log", env, stop_signal=signal.SIGINT), port
+
+
+def wait_until_answering(url: str, service: Service) -> None:
+    """Wait for the worker behind a port to answer (it loads Django after the bind)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            raise RuntimeError(f"exited with {service.process.returncode}:\n{tail(service.log)}")
+        try:
+            with DIRECT.open(url, timeout=START_TIMEOUT) as response:
+                response.read()
+            return
+        except urllib.error.HTTPError:
+            return  # an answer all the same
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} does not answer after {START_TIMEOUT} s:\n{tail(service.log)}")
 
 
 def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
