@@ -11,24 +11,9 @@ from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 from members.models import College
 from tests.conftest import load
+from tests.pages import FORMATION_DOSSIER, PA_ONLY, PUBLIC, dossier_tree, open_dossier
 
-TREE = {
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "pub", "title": "Contribution publique",
-                      "date": "2021-01-01"},
-                     {"type": "contribution", "slug": "pa", "title": "Contribution réservée PA",
-                      "date": "2021-01-03", "visibility": {"colleges": ["personnes-accompagnees"]}},
-                 ]},
-                {"type": "dossier", "slug": "ferme", "title": "Dossier formation",
-                 "theme": "Jeunesse", "visibility": {"colleges": ["acteurs-formation"]}},
-            ]},
-        ]},
-    ]
-}  # fmt: skip
+TREE = dossier_tree(open_dossier(PUBLIC, PA_ONLY), FORMATION_DOSSIER)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from cms.models import ContributionPage, DossierPage
 from cms.visibility import COLLEGES, MEMBERS, PUBLIC, visibility_of
 from tests.conftest import COLLEGES as COLLEGE_LIST
 from tests.conftest import load, users_by_name
+from tests.pages import PA_COLLEGE, dossier, dossier_tree
 
 CONTENT = {
     "colleges": COLLEGE_LIST,
@@ -34,18 +35,11 @@ CONTENT = {
          "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
         {"username": "sans-college", "password": "x-secret-1"},
     ],
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert",
-                 "theme": "Éthique"},
-                {"type": "dossier", "slug": "reserve", "title": "Dossier PA",
-                 "theme": "Paroles", "visibility": {"colleges": ["personnes-accompagnees"]}},
-                {"type": "dossier", "slug": "clos", "title": "Dossier clos",
-                 "theme": "Archives", "status": "clos"},
-            ]},
-        ]},
-    ],
+    **dossier_tree(
+        dossier("ouvert", "Dossier ouvert", "Éthique"),
+        dossier("reserve", "Dossier PA", "Paroles", visibility=PA_COLLEGE),
+        dossier("clos", "Dossier clos", "Archives", status="clos"),
+    ),
 }  # fmt: skip
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

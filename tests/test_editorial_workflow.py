@@ -23,6 +23,14 @@ from cms.editorial.workflow import WORKFLOW_NAME, setup_after_migrate
 from cms.models import ContributionPage, DossierIndexPage
 from members.models import Member
 from tests.conftest import COLLEGES, load, users_by_name
+from tests.pages import contribution, dossier, dossier_tree
+
+
+def draft(slug: str, title: str, date: str, *colleges: str) -> dict:
+    """A contribution not published yet, written for these colleges."""
+    fields = {"colleges": list(colleges)} if colleges else {}
+    return contribution(slug, title, date, live=False, **fields)
+
 
 PEOPLE = {
     "colleges": COLLEGES,
@@ -37,25 +45,17 @@ PEOPLE = {
         {"username": "coord", "password": "x-secret-1", "email": "coord@example.org",
          "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
     ],
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "dossier", "title": "Dossier", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "pa", "title": "Parole des personnes",
-                      "date": "2025-01-01", "colleges": ["personnes-accompagnees"],
-                      "live": False},
-                     {"type": "contribution", "slug": "formation", "title": "Former ensemble",
-                      "date": "2025-01-02", "colleges": ["acteurs-formation"], "live": False},
-                     {"type": "contribution", "slug": "orpheline", "title": "Sans collège",
-                      "date": "2025-01-03", "live": False},
-                     {"type": "contribution", "slug": "collectivites", "title": "Sans référent",
-                      "date": "2025-01-04", "colleges": ["collectivites-territoriales"],
-                      "live": False},
-                 ]},
-            ]},
-        ]},
-    ],
+    **dossier_tree(
+        dossier(
+            "dossier",
+            "Dossier",
+            "Éthique",
+            draft("pa", "Parole des personnes", "2025-01-01", "personnes-accompagnees"),
+            draft("formation", "Former ensemble", "2025-01-02", "acteurs-formation"),
+            draft("orpheline", "Sans collège", "2025-01-03"),
+            draft("collectivites", "Sans référent", "2025-01-04", "collectivites-territoriales"),
+        )
+    ),
 }  # fmt: skip
 
 

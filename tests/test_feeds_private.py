@@ -12,32 +12,25 @@ from cms.notifications.models import NotificationPreference
 from cms.notifications.tokens import regenerate_feed_token
 from cms.visibility import Visibility, set_visibility
 from tests.conftest import load
+from tests.pages import (
+    PA_ONLY,
+    PUBLIC,
+    contribution,
+    dossier_tree,
+    formation_dossier,
+    open_dossier,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-TREE = {
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "pub", "title": "Contribution publique",
-                      "date": "2021-01-01", "summary": "Pour tout le monde."},
-                     {"type": "contribution", "slug": "membres", "title": "Contribution membres",
-                      "date": "2021-01-02", "visibility": "members"},
-                     {"type": "contribution", "slug": "pa", "title": "Contribution réservée PA",
-                      "date": "2021-01-03", "visibility": {"colleges": ["personnes-accompagnees"]}},
-                 ]},
-                {"type": "dossier", "slug": "ferme", "title": "Dossier formation",
-                 "theme": "Jeunesse", "visibility": {"colleges": ["acteurs-formation"]},
-                 "children": [
-                     {"type": "contribution", "slug": "form", "title": "Contribution formation",
-                      "date": "2021-01-04"},
-                 ]},
-            ]},
-        ]},
-    ]
-}  # fmt: skip
+TREE = dossier_tree(
+    open_dossier(
+        {**PUBLIC, "summary": "Pour tout le monde."},
+        contribution("membres", "Contribution membres", "2021-01-02", visibility="members"),
+        PA_ONLY,
+    ),
+    formation_dossier(contribution("form", "Contribution formation", "2021-01-04")),
+)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility
 from members.models import College, Member
 from tests.conftest import COLLEGES, load, users_by_name
+from tests.pages import FORMATION_COLLEGE, PA_COLLEGE, contribution, dossier, dossier_tree
 
 CONTENT = {
     "colleges": COLLEGES,
@@ -39,26 +40,34 @@ CONTENT = {
         {"username": "coord", "password": "x-secret-1",
          "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
     ],
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "espace", "title": "Espace des collectivités",
-                 "theme": "Territoires",
-                 "visibility": {"colleges": ["collectivites-territoriales"]}},
-                {"type": "dossier", "slug": "public", "title": "Dossier public",
-                 "theme": "Éthique", "children": [
-                     {"type": "contribution", "slug": "publique", "title": "Publique",
-                      "date": "2025-01-01"},
-                     {"type": "contribution", "slug": "formation", "title": "Réservée formation",
-                      "date": "2025-01-02", "colleges": ["acteurs-formation"],
-                      "visibility": {"colleges": ["acteurs-formation"]}},
-                     {"type": "contribution", "slug": "pa", "title": "Réservée PA",
-                      "date": "2025-01-03", "colleges": ["personnes-accompagnees"],
-                      "visibility": {"colleges": ["personnes-accompagnees"]}},
-                 ]},
-            ]},
-        ]},
-    ],
+    **dossier_tree(
+        dossier(
+            "espace",
+            "Espace des collectivités",
+            "Territoires",
+            visibility={"colleges": ["collectivites-territoriales"]},
+        ),
+        dossier(
+            "public",
+            "Dossier public",
+            "Éthique",
+            contribution("publique", "Publique", "2025-01-01"),
+            contribution(
+                "formation",
+                "Réservée formation",
+                "2025-01-02",
+                colleges=["acteurs-formation"],
+                visibility=FORMATION_COLLEGE,
+            ),
+            contribution(
+                "pa",
+                "Réservée PA",
+                "2025-01-03",
+                colleges=["personnes-accompagnees"],
+                visibility=PA_COLLEGE,
+            ),
+        ),
+    ),
 }  # fmt: skip
 
 

@@ -17,22 +17,12 @@ from cms.notifications.queries import followed_dossiers, notification_frequency
 from cms.notifications.tokens import unsubscribe_token
 from cms.visibility import Visibility, set_visibility
 from tests.conftest import load
+from tests.pages import FORMATION_DOSSIER, contribution, dossier_tree, open_dossier
 
-TREE = {
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "ancienne", "title": "Contribution ancienne",
-                      "date": "2021-01-01"},
-                 ]},
-                {"type": "dossier", "slug": "ferme", "title": "Dossier formation",
-                 "theme": "Jeunesse", "visibility": {"colleges": ["acteurs-formation"]}},
-            ]},
-        ]},
-    ]
-}  # fmt: skip
+TREE = dossier_tree(
+    open_dossier(contribution("ancienne", "Contribution ancienne", "2021-01-01")),
+    FORMATION_DOSSIER,
+)
 
 FOLLOWERS = ("pa", "formation", "deux", "coord", "sans-college")
 

@@ -21,26 +21,15 @@ from search.acl import reader_tokens
 from search.contract import SearchQuery
 from search.service import run_search
 from tests.conftest import load
+from tests.pages import PA_ONLY, PUBLIC, dossier_tree, formation_dossier, open_dossier
 
-TREE = {
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "pub", "title": "Contribution publique",
-                      "date": "2021-01-01",
-                      "summary": "Le signalement d'une situation préoccupante."},
-                     {"type": "contribution", "slug": "pa", "title": "Contribution réservée PA",
-                      "date": "2021-01-03", "visibility": {"colleges": ["personnes-accompagnees"]},
-                      "summary": "Signalements confidentiels et xénophobie ordinaire."},
-                 ]},
-                {"type": "dossier", "slug": "ferme", "title": "Dossier réservé formation",
-                 "theme": "Jeunesse", "visibility": {"colleges": ["acteurs-formation"]}},
-            ]},
-        ]},
-    ]
-}  # fmt: skip
+TREE = dossier_tree(
+    open_dossier(
+        {**PUBLIC, "summary": "Le signalement d'une situation préoccupante."},
+        {**PA_ONLY, "summary": "Signalements confidentiels et xénophobie ordinaire."},
+    ),
+    formation_dossier(title="Dossier réservé formation"),
+)
 
 
 @pytest.fixture

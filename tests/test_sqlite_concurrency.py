@@ -23,6 +23,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import COLLEGES
+from tests.pages import dossier, dossier_tree
 from tests.sqlite_writer import REPLY
 
 WRITER = Path(__file__).with_name("sqlite_writer.py")
@@ -41,18 +42,15 @@ CONTENT = {
         {"username": "coord", "password": "x-secret-1", "email": "coord@example.org",
          "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
     ],
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "dossier", "title": "Dossier ouvert",
-                 "theme": "Accueil"},
-            ]},
+    **dossier_tree(
+        dossier("dossier", "Dossier ouvert", "Accueil"),
+        beside=(
             {"type": "event_index", "slug": "r", "title": "Rencontres", "children": [
                 {"type": "event", "slug": "atelier", "title": "Atelier",
                  "start": "today+30T14:00", "capacity": 1},
             ]},
-        ]},
-    ],
+        ),
+    ),
 }  # fmt: skip
 
 

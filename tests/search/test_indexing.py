@@ -20,36 +20,40 @@ from search.contract import SearchQuery
 from search.indexing import retry_pending
 from search.service import run_search, stores
 from tests.conftest import load
+from tests.pages import PA_COLLEGE, contribution, dossier, dossier_tree, open_dossier
 
-TREE = {
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "ouvert", "title": "Dossier ouvert", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "pub", "title": "L'évaluation partagée",
-                      "date": "2021-01-01", "summary": "Une démarche d'évaluation.",
-                      "preconisations": [{"title": "Former les équipes"}]},
-                     {"type": "contribution", "slug": "pa", "title": "Paroles sur l'évaluation",
-                      "date": "2021-01-03", "colleges": ["personnes-accompagnees"],
-                      "visibility": {"colleges": ["personnes-accompagnees"]}},
-                     {"type": "contribution", "slug": "brouillon",
-                      "title": "Évaluation en brouillon",
-                      "date": "2021-01-04", "live": False},
-                 ]},
-                {"type": "dossier", "slug": "deux", "title": "Dossier de deux collèges",
-                 "theme": "Jeunesse",
-                 "visibility": {"colleges": ["personnes-accompagnees", "acteurs-formation"]},
-                 "children": [
-                     {"type": "contribution", "slug": "imbrique", "title": "Évaluation imbriquée",
-                      "date": "2021-02-01", "colleges": ["acteurs-formation"],
-                      "visibility": {
-                          "colleges": ["acteurs-formation", "collectivites-territoriales"]}},
-                 ]},
-            ]},
-        ]},
-    ]
-}  # fmt: skip
+TREE = dossier_tree(
+    open_dossier(
+        contribution(
+            "pub",
+            "L'évaluation partagée",
+            "2021-01-01",
+            summary="Une démarche d'évaluation.",
+            preconisations=[{"title": "Former les équipes"}],
+        ),
+        contribution(
+            "pa",
+            "Paroles sur l'évaluation",
+            "2021-01-03",
+            colleges=["personnes-accompagnees"],
+            visibility=PA_COLLEGE,
+        ),
+        contribution("brouillon", "Évaluation en brouillon", "2021-01-04", live=False),
+    ),
+    dossier(
+        "deux",
+        "Dossier de deux collèges",
+        "Jeunesse",
+        contribution(
+            "imbrique",
+            "Évaluation imbriquée",
+            "2021-02-01",
+            colleges=["acteurs-formation"],
+            visibility={"colleges": ["acteurs-formation", "collectivites-territoriales"]},
+        ),
+        visibility={"colleges": ["personnes-accompagnees", "acteurs-formation"]},
+    ),
+)
 
 
 @pytest.fixture(params=["database", "elasticsearch"])

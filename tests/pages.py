@@ -1,0 +1,56 @@
+"""The page tree most tests load: convention « c » > dossiers « d » > dossiers > contributions.
+
+A test module states only what its test needs (which contributions, seen by whom) and
+``dossier_tree`` places them, so that the tree is not typed again in every module:
+
+    TREE = dossier_tree(open_dossier(PUBLIC, PA_ONLY), FORMATION_DOSSIER)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PA_COLLEGE = {"colleges": ["personnes-accompagnees"]}
+FORMATION_COLLEGE = {"colleges": ["acteurs-formation"]}
+
+
+def contribution(slug: str, title: str, date: str, **fields: Any) -> dict:
+    return {"type": "contribution", "slug": slug, "title": title, "date": date, **fields}
+
+
+def dossier(slug: str, title: str, theme: str, *children: dict, **fields: Any) -> dict:
+    entry = {"type": "dossier", "slug": slug, "title": title, "theme": theme, **fields}
+    if children:
+        entry["children"] = list(children)
+    return entry
+
+
+def open_dossier(*contributions: dict, **fields: Any) -> dict:
+    """« Dossier ouvert » (/c/d/ouvert/), seen by everyone unless ``fields`` say otherwise."""
+    return dossier("ouvert", "Dossier ouvert", "Éthique", *contributions, **fields)
+
+
+def formation_dossier(*contributions: dict, title: str = "Dossier formation") -> dict:
+    """/c/d/ferme/, which only the « acteurs de la formation » college sees."""
+    return dossier("ferme", title, "Jeunesse", *contributions, visibility=FORMATION_COLLEGE)
+
+
+def dossier_tree(*dossiers: dict, beside: tuple[dict, ...] = (), **document: Any) -> dict:
+    """A content document whose pages are the convention « c » and its dossiers « d ».
+
+    ``beside``: other sections of the convention, after « d »; ``document``: the other
+    lists of the file (colleges, users…).
+    """
+    index = {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": list(dossiers)}
+    convention = {
+        "type": "convention",
+        "slug": "c",
+        "title": "Convention",
+        "children": [index, *beside],
+    }
+    return {**document, "pages": [convention]}
+
+
+PUBLIC = contribution("pub", "Contribution publique", "2021-01-01")
+PA_ONLY = contribution("pa", "Contribution réservée PA", "2021-01-03", visibility=PA_COLLEGE)
+FORMATION_DOSSIER = formation_dossier()
