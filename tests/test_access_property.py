@@ -18,6 +18,14 @@ from cms.access import can_view_page, visible_pages
 from cms.models import ContributionAttachment, ContributionPage, DossierPage, MemberDirectoryPage
 from tests.conftest import COLLEGES, load
 
+# Each example loads a site into the database: few examples, no deadline, and the
+# function-scoped fixtures (the colleges) are shared by the examples on purpose.
+DATABASE_EXAMPLES = settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
 COLLEGE_SLUGS = [college["slug"] for college in COLLEGES]
 
 visibilities = st.one_of(
@@ -148,11 +156,7 @@ def media_root(settings, tmp_path):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@DATABASE_EXAMPLES
 @given(tree=trees, people=readers)
 def test_every_surface_agrees_with_wagtail_serving(colleges, media_root, tree, people):
     with transaction.atomic():

@@ -18,13 +18,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from wagtail.models import Page, PageLogEntry
 
 from cms.access import can_view_page
 from cms.models import ContributionPage
 from tests.conftest import COLLEGES, load
+from tests.test_access_property import DATABASE_EXAMPLES
 
 COLLEGE_SLUGS = [college["slug"] for college in COLLEGES]
 REFUSED = {302, 403, 404}
@@ -178,11 +179,7 @@ def check_coordination(user) -> None:
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@DATABASE_EXAMPLES
 @given(tree=trees, people=referents)
 def test_admin_never_acts_on_nor_shows_a_page_one_may_not_view(colleges, tree, people):
     with transaction.atomic():

@@ -190,10 +190,11 @@ def assert_shows_no_hidden_title(user, url: str, params: dict | None = None) -> 
 
 
 @pytest.mark.django_db
-def test_explorer_of_a_page_one_may_not_view_is_refused(users):
+@pytest.mark.parametrize("view", ["wagtailadmin_explore", "wagtailadmin_choose_page_child"])
+def test_explorer_and_page_chooser_refuse_to_browse_a_page_one_may_not_view(users, view):
     referente = users["referente"]
     page = contribution(HIDDEN_FROM_REFERENTE)
-    response = client_for(referente).get(reverse("wagtailadmin_explore", args=[page.pk]))
+    response = client_for(referente).get(reverse(view, args=[page.pk]))
     assert response.status_code in REFUSED
     assert page.title not in text_of(response)
 
@@ -225,15 +226,6 @@ def test_page_chooser_lists_only_visible_children(users):
     assert_shows_no_hidden_title(
         referente, reverse("wagtailadmin_choose_page_child", args=[dossier.pk])
     )
-
-
-@pytest.mark.django_db
-def test_page_chooser_refuses_to_browse_a_page_one_may_not_view(users):
-    referente = users["referente"]
-    page = contribution(HIDDEN_FROM_REFERENTE)
-    response = client_for(referente).get(reverse("wagtailadmin_choose_page_child", args=[page.pk]))
-    assert response.status_code in REFUSED
-    assert page.title not in text_of(response)
 
 
 @pytest.mark.django_db

@@ -11,26 +11,17 @@ from django.contrib.auth import get_user_model
 from django.template import Context, Template
 
 from members.adhesion.forms import AdhesionForm
-from members.models import College, Member
+from members.models import Member
 from members.phone import PHONE_ERROR
 from members.profile.forms import ProfileForm
+from tests.test_adhesion import person_data
 
 ACCEPTED = ["04 94 00 00 00", "+33 (0)4 94-00.00.00", "3939", "  06 12 34 56 78  ", ""]
 REFUSED = ["appelez-moi", "04 94 00 00 00 poste 12", "+", "01", "0033 4 94 00 00 00 00 00"]
 
 
 def join_form(phone: str) -> AdhesionForm:
-    return AdhesionForm(
-        data={
-            "kind": "person",
-            "college": str(College.objects.get(slug="personnes-accompagnees").pk),
-            "first_name": "Nadia",
-            "last_name": "Martin",
-            "email": "nadia.martin@example.org",
-            "phone": phone,
-            "consent": "on",
-        }
-    )
+    return AdhesionForm(data=person_data(phone=phone))
 
 
 def profile_form(phone: str) -> ProfileForm:

@@ -8,31 +8,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
+from cms.content_loader.page_types import PAGE_TYPES as LOADABLE_PAGE_TYPES
 from cms.models import (
     ContributionPage,
     ConventionPage,
-    DossierIndexPage,
     DossierPage,
-    EventIndexPage,
-    EventPage,
     HomePage,
     MemberDirectoryPage,
     ReglementPage,
     StandardPage,
 )
 
-PAGE_TYPES = [
-    HomePage,
-    ConventionPage,
-    ReglementPage,
-    DossierIndexPage,
-    DossierPage,
-    ContributionPage,
-    EventIndexPage,
-    EventPage,
-    MemberDirectoryPage,
-    StandardPage,
-]
+# The home page, then every type a content file may create (each one is in the demo).
+PAGE_TYPES = [HomePage, *LOADABLE_PAGE_TYPES.values()]
 
 
 def coordination(client):

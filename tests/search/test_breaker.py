@@ -18,7 +18,7 @@ from search.service import (
     elasticsearch_store,
     probe,
 )
-from tests.search.test_outage import load_dossier, public_search
+from tests.search.test_outage import load_dossier, public_search, publish_contributions
 
 
 class HungServer:
@@ -66,16 +66,6 @@ def dossier(colleges, django_capture_on_commit_callbacks):
     return load_dossier(django_capture_on_commit_callbacks)
 
 
-def publish(dossier, number: int, django_capture_on_commit_callbacks) -> None:
-    page = ContributionPage(
-        title=f"Panne numéro {number}", slug=f"panne-{number}", date="2024-01-01",
-        summary="Publication pendant que le moteur ne répond plus.",
-    )  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
-        dossier.add_child(instance=page)
-        page.save_revision().publish()
-
-
 @pytest.mark.django_db
 def test_a_hung_engine_is_asked_once_then_searches_answer_from_the_database(hung_engine):
     answers = [public_search("panne") for _ in range(5)]
@@ -91,8 +81,7 @@ def test_publishing_with_a_hung_engine_queues_the_work_without_asking_again(
 ):
     # Loading the dossier already met the hung engine once and opened the breaker.
     asked = len(hung_engine.accepted)
-    for number in range(3):
-        publish(dossier, number, django_capture_on_commit_callbacks)
+    publish_contributions(dossier, 3, django_capture_on_commit_callbacks)
 
     assert ContributionPage.objects.live().count() == 3
     assert len(hung_engine.accepted) == asked <= 1
@@ -132,7 +121,7 @@ def test_probe_replays_the_queue_then_closes_the_breaker(
     store = elasticsearch_store()
     store.rebuild([], 0)
     breaker.trip("elasticsearch", "test")
-    publish(dossier, 1, django_capture_on_commit_callbacks)
+    publish_contributions(dossier, 1, django_capture_on_commit_callbacks)
     assert PendingOperation.objects.filter(store="elasticsearch").exists()
 
     try:
