@@ -34,7 +34,7 @@ class ContributionsQuery(forms.Form):
     page = _positive("page", 100_000)
 
     def first_error(self) -> str:
-        return next(iter(self.errors.values()))[0]
+        return str(next(iter(self.errors.values()))[0])
 
 
 def contribution_data(contribution: ContributionPage) -> dict:

@@ -93,11 +93,15 @@ class DossierFeed(ContributionsFeed):
         # withdrawn, stops being served at once instead of minutes later.
         patch_cache_control(response, public=True, no_cache=True, max_age=0)
         response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        return get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
+        # Given the response, Django returns it (or a 304) and never None.
+        return (
+            get_conditional_response(
+                request,
+                etag=response["ETag"],
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                response=response,
+            )
+            or response
         )
 
 

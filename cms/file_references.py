@@ -22,15 +22,17 @@ from modelcluster.models import get_all_child_relations
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from cms.access import may_reference_file
 
 FileRef = tuple[type[Model], int]
 
 
-def _file_model(model: type[Model] | None) -> type[Model] | None:
+def _file_model(model: object) -> type[Model] | None:
     """The document or image model this related model stands for, if it is one of them."""
-    if model is None:
+    # A relation's related_model may also be the string "self" or None.
+    if not isinstance(model, type):
         return None
     for file_model in (get_document_model(), get_image_model()):
         if issubclass(model, file_model):
@@ -41,6 +43,8 @@ def _file_model(model: type[Model] | None) -> type[Model] | None:
 def _as_pk(value: object) -> int | None:
     if isinstance(value, Model):
         value = value.pk
+    if not isinstance(value, int | str):
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -104,7 +108,7 @@ def refused_files(user, references: Iterable[FileRef], already: Iterable[FileRef
         wanted.setdefault(file_model, set()).add(pk)
     refused = []
     for file_model, pks in wanted.items():
-        for obj in file_model.objects.filter(pk__in=pks).select_related("collection"):
+        for obj in file_model._default_manager.filter(pk__in=pks).select_related("collection"):
             if not may_reference_file(user, obj):
                 refused.append(obj)
     return sorted(refused, key=lambda obj: (obj.title, obj.pk))
@@ -133,7 +137,7 @@ def check_page_files(page: Model, user, already: Iterable[FileRef] = ()) -> None
         raise refusal_message(refused)
 
 
-def saved_references(page: Model | None) -> set[FileRef]:
+def saved_references(page: Page | None) -> set[FileRef]:
     """References the page already holds (its saved row and its latest revision).
 
     These stay allowed: they were put there by someone entitled to, and refusing them

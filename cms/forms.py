@@ -57,4 +57,5 @@ class ForgottenPasswordForm(PasswordResetForm):
             "base_url": absolute_url(),
             **(extra_email_context or {}),
         }
-        super().save(*args, extra_email_context=context, **kwargs)
+        # Django's view passes keywords only: no positional argument takes this one's place.
+        super().save(*args, extra_email_context=context, **kwargs)  # type: ignore[misc]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django import forms
 from django.contrib.admin import FieldListFilter
 from django.contrib.admin.filters import ListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -58,7 +59,8 @@ class DeclaredQueryIndexView(IndexView):
     """A modeladmin listing that applies no lookup but its declared list filters."""
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        request.GET = without_nul_characters(request.GET)
+        # The stubs type GET as their immutable QueryDict, which the cleaned copy is too.
+        request.GET = without_nul_characters(request.GET)  # type: ignore[assignment]
         try:
             return super().dispatch(request, *args, **kwargs)
         except IncorrectLookupParameters:
@@ -119,7 +121,7 @@ class DeclaredQueryIndexView(IndexView):
             return False
         return True
 
-    def forget_params(self, keys: Iterable[str]) -> None:
+    def forget_params(self, keys: Iterable[str | None]) -> None:
         for key in list(keys):
             self.params.pop(key, None)
 
@@ -127,9 +129,11 @@ class DeclaredQueryIndexView(IndexView):
 # -- Wagtail's generic listings --------------------------------------------------------------
 
 
-class BoundedIdMixin:
+class BoundedIdMixin(forms.Field):
     """An id beyond what the database stores is no row. SQLite cannot even be asked about
-    it (an OverflowError, hence a 500, for ``?dossier=99999999999999999999``)."""
+    it (an OverflowError, hence a 500, for ``?dossier=99999999999999999999``).
+
+    Mixed in before a (model) choice field, which comes before ``forms.Field`` in the MRO."""
 
     def clean(self, value):
         try:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views import View
 from wagtail.admin import messages
+from wagtail_modeladmin.options import ModelAdmin
 
 from members.imports import (
     COLUMNS,
@@ -42,7 +43,7 @@ class ImportForm(forms.Form):
 class CoordinationView(View):
     """Base of the views only coordination may use; ``model_admin`` is the MemberAdmin."""
 
-    model_admin = None
+    model_admin: ModelAdmin = None
 
     def dispatch(self, request, *args, **kwargs):
         if not is_coordination(request.user):
@@ -81,6 +82,7 @@ class ImportView(CoordinationView):
         table, plan = plan_file(upload.read(), upload.name, importer=self.request.user)
         if not plan.ok:
             return self.upload_page(form, plan.errors)
+        assert table is not None  # a plan without errors was made from a table
         token = secrets.token_urlsafe(24)
         request.session[SESSION_KEY] = {"token": token, "table": table.to_dict()}
         return self.render(

@@ -167,7 +167,8 @@ def _member_of(token: str, *, lock: bool = False) -> Member:
     members = Member.objects.select_related("user")
     if lock:
         members = members.select_for_update()
-    member = members.filter(pk=payload.get("m") if isinstance(payload, dict) else None).first()
+    member_id = payload.get("m") if isinstance(payload, dict) else None
+    member = members.filter(pk=member_id).first() if member_id is not None else None
     if (
         member is None
         or not member.pending_email

@@ -175,7 +175,9 @@ class ExpertiseTag(TaggedItemBase):
     )
 
 
-class Member(ClusterableModel):
+# The expertise tags' reverse relation comes from a ParentalKey on taggit's TaggedItemBase,
+# neither of which is typed: django-stubs cannot resolve its manager.
+class Member(ClusterableModel):  # type: ignore[django-manager-missing]
     """The profile of a person taking part in the convention."""
 
     class Status(models.TextChoices):
@@ -220,7 +222,7 @@ class Member(ClusterableModel):
         related_name="members",
         verbose_name=_("territoire"),
     )
-    colleges = models.ManyToManyField(
+    colleges: models.ManyToManyField[College, CollegeMembership] = models.ManyToManyField(
         College, through="CollegeMembership", related_name="members", verbose_name=_("collèges")
     )
     fonction = models.CharField(_("fonction"), max_length=200, blank=True)

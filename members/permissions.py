@@ -26,7 +26,8 @@ def grant_own_profile(member: Member) -> None:
 
 
 def _sync_group_grants(permission: str, obj, wanted_groups) -> None:
-    current = set(get_groups_with_perms(obj, attach_perms=False))
+    # guardian's hint names Group | dict; without attach_perms it returns a queryset of groups.
+    current = set(get_groups_with_perms(obj, attach_perms=False))  # type: ignore[arg-type]
     wanted = set(wanted_groups)
     for group in current - wanted:
         if hasattr(group, "college_of_referents"):

@@ -23,7 +23,8 @@ def escape(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets, never splitting a character."""
-    chunks, current, size = [], "", 0
+    chunks: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = MAX_LINE_OCTETS if not chunks else MAX_LINE_OCTETS - 1
@@ -49,7 +50,7 @@ def vcard_lines(card: MemberCard) -> list[str]:
         f"FN:{escape(card.name)}",
         f"N:{_structured(card.family_name, card.given_name, '', '', '')}",
     ]
-    if member.organisation_id:
+    if member.organisation is not None:
         lines.append(f"ORG:{escape(member.organisation.name)}")
     if member.fonction:
         lines.append(f"TITLE:{escape(member.fonction)}")

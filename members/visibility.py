@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
@@ -216,12 +217,22 @@ def shown_name(member: Member) -> str:
     return display_name(member, slugs)
 
 
+class CardFields(TypedDict, total=False):
+    """The profile fields a viewer may see, each left out when hidden or empty."""
+
+    email: str
+    phone: str
+    address: str
+    bio: str
+    expertise: list[str]
+
+
 @dataclass
 class MemberCard:
     member: Member
     name: str
     colleges: list[College]
-    fields: dict[str, object]
+    fields: CardFields
     family_name: str = ""
     given_name: str = ""
     # Where the card links to: set by the surface that shows it.
@@ -245,10 +256,14 @@ def card_for(viewer: Viewer, member: Member) -> MemberCard:
         "bio": member.bio,
         "expertise": [tag.name for tag in member.expertise.all()],
     }
-    fields = {
-        name: value
-        for name, value in values.items()
-        if value and may_see_field(viewer, member, name, college_ids)
-    }
+    # A subset of values, whose keys are those of CardFields.
+    fields = cast(
+        CardFields,
+        {
+            name: value
+            for name, value in values.items()
+            if value and may_see_field(viewer, member, name, college_ids)
+        },
+    )
     family, given = name_parts(member, college_slugs)
     return MemberCard(member, display_name(member, college_slugs), colleges, fields, family, given)

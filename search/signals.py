@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.documents.models import Document
@@ -74,7 +75,7 @@ def college_changed(sender, instance, created, **kwargs):
 # A member's shown name is part of their contributions' documents (authors). A change of
 # it (a pseudonym chosen again, a name corrected, joining the accompanied college) may
 # hide what the index still holds, so it is applied at once, like other narrowing changes.
-SHOWN_NAME_FIELDS = {
+SHOWN_NAME_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Member: ("show_full_name",),
     get_user_model(): ("first_name", "last_name", "username"),
 }

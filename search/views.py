@@ -96,7 +96,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return render(request, "search/search_page.html", {"error": str(error)}, status=400)
     answer = answer_for(request, params) if params.text or params.filters else None
     labels = value_labels()
-    context = {"params": params, "answer": answer, "facet_labels": FACET_LABELS}
+    context: dict[str, object] = {"params": params, "answer": answer, "facet_labels": FACET_LABELS}
     if answer is not None:
         result = answer.result
         pages = max(1, math.ceil(result.count / PER_PAGE))

@@ -116,15 +116,21 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.colleges = {college.slug: college for college in colleges}
         choices = [(college.slug, college.name) for college in colleges]
-        self.fields["visibility"].choices = [
+        visibility, visible_to, on_behalf_of = (
+            self.fields[name] for name in ("visibility", "visible_to", "on_behalf_of")
+        )
+        assert isinstance(visibility, forms.ChoiceField)
+        assert isinstance(visible_to, forms.ChoiceField)
+        assert isinstance(on_behalf_of, forms.ChoiceField)
+        visibility.choices = [
             (PUBLIC, "Tout le monde (page publique)"),
             (MEMBERS, "Les membres de la convention"),
             (COLLEGES, "Certains de mes collèges seulement"),
         ]
-        self.fields["visible_to"].choices = choices
-        self.fields["on_behalf_of"].choices = choices
+        visible_to.choices = choices
+        on_behalf_of.choices = choices
         if len(choices) == 1:
-            self.fields["on_behalf_of"].initial = [choices[0][0]]
+            on_behalf_of.initial = [choices[0][0]]
 
     def clean_preconisations(self) -> list[tuple[str, str]]:
         return parse_preconisations(self.cleaned_data.get("preconisations", ""))
@@ -133,7 +139,8 @@ class ProposalForm(forms.Form):
         return check_files(self.cleaned_data.get("attachments") or [])
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("visibility") == COLLEGES and not cleaned.get("visible_to"):
             self.add_error(
                 "visible_to", "Cochez au moins un collège, ou choisissez une autre visibilité."

@@ -10,6 +10,8 @@ so that nothing stays stuck. Superusers may always act, as in Wagtail.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -23,11 +25,15 @@ from wagtail.signals import task_submitted
 from members.models import College
 from members.roles import COORDINATION_GROUP
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class CollegeReviewTaskState(TaskState):
     """A college review in progress or done: the colleges it was routed to."""
 
-    colleges = models.ManyToManyField(
+    # Annotated: django-stubs cannot infer the field on a subclass of an untyped Wagtail model.
+    colleges: models.ManyToManyField[College, models.Model] = models.ManyToManyField(
         College, blank=True, related_name="+", verbose_name=_("collèges relecteurs")
     )
 
@@ -88,7 +94,7 @@ class CollegeReviewTask(Task):
         verbose_name_plural = _("relectures par les référents des collèges")
 
     @classmethod
-    def get_description(cls) -> str:
+    def get_description(cls) -> StrOrPromise:
         return _(
             "Les référents des collèges de la contribution la relisent et l'approuvent. "
             "Sans collège ou sans référent actif, la coordination agit à leur place."
@@ -168,7 +174,7 @@ class CollegeReviewTask(Task):
     def user_can_unlock(self, obj, user) -> bool:
         return False
 
-    def get_actions(self, obj, user) -> list[tuple[str, str, bool]]:
+    def get_actions(self, obj, user) -> list[tuple[str, StrOrPromise, bool]]:
         if not self._moderates(obj, user):
             return []
         return [

@@ -103,6 +103,7 @@ def create_proposal(dossier: DossierPage, member: Member, content: ProposalConte
     set_visibility(page, content.visibility)
     proposal = Proposal.objects.create(page=page, proposer=user)
     workflow = page.get_workflow() or ensure_review_workflow()
+    assert workflow is not None  # None only while migrate has not made the permissions yet
     workflow.start(page, user)
     return proposal
 

@@ -78,12 +78,13 @@ def check_file(upload: UploadedFile) -> None:
             params={"name": name},
             code="extension",
         )
-    if upload.size > MAX_FILE_SIZE:
+    size = upload.size or 0  # None only for a file object that was never measured
+    if size > MAX_FILE_SIZE:
         raise ValidationError(
             "« %(name)s » est trop lourd (%(size)s) : %(max)s au maximum par fichier.",
             params={
                 "name": name,
-                "size": filesizeformat(upload.size),
+                "size": filesizeformat(size),
                 "max": filesizeformat(MAX_FILE_SIZE),
             },
             code="size",

@@ -51,7 +51,7 @@ def propose(request: HttpRequest, page_id: int) -> HttpResponse:
     dossier = dossier_for(request.user, page_id)
     member = active_member(request.user)
     colleges = own_colleges(member) if member else []
-    if not colleges:
+    if member is None or not colleges:
         return refuse(
             request,
             "Seuls les membres actifs rattachés à un collège peuvent proposer une contribution.",

@@ -21,7 +21,8 @@ def filename(*parts: str, extension: str) -> str:
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    # The stubs allow None, which Django returns only for an inline file without a name.
+    response["Content-Disposition"] = content_disposition_header(True, name)  # type: ignore[assignment]
     # Chosen for this reader (their visibility): no shared cache may keep it.
     patch_cache_control(response, private=True, no_store=True)
     return response

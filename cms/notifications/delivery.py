@@ -119,7 +119,8 @@ def _mark(notices: list[ContributionNotice], status: str, now) -> None:
 def _digest_for(user, notices: list[ContributionNotice], dossiers: dict, connection, now) -> bool:
     """Send one person's digest of what they still follow and may see; drop the rest."""
     followed = set(DossierFollow.objects.filter(user=user).values_list("dossier_id", flat=True))
-    kept, dropped = [], []
+    kept: list[ContributionNotice] = []
+    dropped: list[ContributionNotice] = []
     for notice in notices:
         contribution = notice.contribution
         dossier = dossiers.get(_parent_path(contribution))
@@ -153,8 +154,8 @@ def send_digests() -> int:
     now = timezone.now()
     connection = get_connection()
     sent = 0
-    for _user_id, group in groupby(notices, key=lambda notice: notice.user_id):
-        group = list(group)
+    for _user_id, user_notices in groupby(notices, key=lambda notice: notice.user_id):
+        group = list(user_notices)
         # One user object per person, so the access rule is computed once for them.
         user = group[0].user
         try:

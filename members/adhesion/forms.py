@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import AdhesionRequest, College, Territory
+from members.models import AdhesionRequest, College, Organisation, Territory
 from members.phone import clean_phone_number
 
 # A field hidden from people (and from screen readers): only robots fill it in.
@@ -114,14 +114,18 @@ class AdhesionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         college = self.fields["college"]
+        territory = self.fields["territory"]
+        organisation_type = self.fields["organisation_type"]
+        # The model form made them from foreign keys and a field with choices.
+        assert isinstance(college, forms.ModelChoiceField)
+        assert isinstance(territory, forms.ModelChoiceField)
+        assert isinstance(organisation_type, forms.ChoiceField)
         college.queryset = College.objects.all()
         college.empty_label = _("Choisissez un collège")
-        territory = self.fields["territory"]
         territory.queryset = Territory.objects.all()
         territory.empty_label = _("Non précisé")
-        self.fields["organisation_type"].choices = [("", _("Choisissez un type"))] + [
-            choice for choice in self.fields["organisation_type"].choices if choice[0]
-        ]
+        # The model's types, after a blank choice of our own wording.
+        organisation_type.choices = [("", _("Choisissez un type")), *Organisation.Type.choices]
 
     @property
     def is_spam(self) -> bool:
@@ -142,7 +146,8 @@ class AdhesionForm(forms.ModelForm):
         ).exists()
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("kind") == AdhesionRequest.Kind.ORGANISATION:
             if not cleaned.get("organisation_name"):
                 self.add_error(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,6 +24,9 @@ from members.personal_data.export import personal_data
 from members.roles import COORDINATION_GROUP
 from shared.links import absolute_url
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 FIELD_NAMES = {
@@ -35,7 +39,10 @@ FIELD_NAMES = {
 
 
 def _member(request: HttpRequest) -> Member | None:
-    return Member.objects.filter(user=request.user).first()
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user).first()
 
 
 @never_cache
@@ -51,7 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "members/personal_data/overview.html", context)
 
 
-def _visibility(member: Member | None) -> list[tuple[str, str]]:
+def _visibility(member: Member | None) -> list[tuple[str, StrOrPromise]]:
     if member is None:
         return []
     labels = dict(Member.Visibility.choices)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,17 +23,31 @@ from members.profile.forms import EmailChangeForm, ProfileForm
 
 
 def _own_member(request: HttpRequest) -> Member | None:
-    return Member.objects.select_related("user").filter(user=request.user).first()
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("user").filter(user=user).first()
+
+
+def _own_editable_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view gets the logged-in person's member profile, which they may change."""
+
+    @wraps(view)
+    def with_member(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = _own_member(request)
+        if member is None:
+            # An account without a member profile (a technical account): nothing to edit.
+            return render(request, "members/profile/no_profile.html", status=404)
+        if not can_change_member(request.user, member):
+            raise PermissionDenied
+        return view(request, member, *args, **kwargs)
+
+    return with_member
 
 
 @login_required
-def edit_profile(request: HttpRequest) -> HttpResponse:
-    member = _own_member(request)
-    if member is None:
-        # An account without a member profile (a technical account): nothing to edit.
-        return render(request, "members/profile/no_profile.html", status=404)
-    if not can_change_member(request.user, member):
-        raise PermissionDenied
+@_own_editable_member
+def edit_profile(request: HttpRequest, member: Member) -> HttpResponse:
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST":
         if form.is_valid():
@@ -43,12 +61,8 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_email(request: HttpRequest) -> HttpResponse:
-    member = _own_member(request)
-    if member is None:
-        return render(request, "members/profile/no_profile.html", status=404)
-    if not can_change_member(request.user, member):
-        raise PermissionDenied
+@_own_editable_member
+def change_email(request: HttpRequest, member: Member) -> HttpResponse:
     form = EmailChangeForm(request.POST if request.method == "POST" else None, user=member.user)
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]

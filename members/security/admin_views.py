@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -70,7 +70,7 @@ class LockoutsView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "Connexions suspendues"
     header_icon = "lock"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not is_coordination_or_admin(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -10,6 +10,7 @@ single limit, so the handler expresses each counter on the scale of that limit.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
@@ -18,6 +19,14 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+if TYPE_CHECKING:
+
+    class AxesRequest(HttpRequest):
+        """A request as axes hands it to its handler: its middleware has set these."""
+
+        axes_ip_address: str
+        axes_user_agent: str
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -44,7 +53,7 @@ def limit_of(parameters: dict) -> int:
 class LockoutHandler(AxesDatabaseHandler):
     """Axes' database handler with one limit per counter instead of one for all."""
 
-    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def get_failures(self, request: AxesRequest, credentials: dict | None = None) -> int:
         from axes.helpers import get_client_parameters, get_client_username
 
         parameters = get_client_parameters(

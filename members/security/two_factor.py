@@ -31,6 +31,12 @@ def has_two_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def session_verified(user) -> bool:
+    """Whether this session gave a second factor (always False for an anonymous visitor)."""
+    # django-otp's middleware gives request.user an is_verified() the stubs do not know.
+    return user.is_authenticated and user.is_verified()
+
+
 def requires_two_factor(user) -> bool:
     """Coordination and platform administrators must use two-factor authentication."""
     return is_coordination_or_admin(user)
@@ -81,7 +87,7 @@ class TwoFactorMiddleware:
         if not settings.TWO_FACTOR_ENFORCED:
             return None
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or session_verified(user):
             return None
         path = request.path_info
         if path.startswith(settings.STATIC_URL):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -23,7 +23,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from members.security.forms import CodeForm
-from members.security.two_factor import forget_state, requires_two_factor, with_next
+from members.security.two_factor import (
+    forget_state,
+    requires_two_factor,
+    session_verified,
+    with_next,
+)
 
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Application d’authentification"
@@ -75,9 +80,9 @@ class VerifyView(View):
 
     template_name = "registration/two_factor_verify.html"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.user.is_authenticated and (
-            request.user.is_verified()
+            session_verified(request.user)
             or not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
         ):
             return redirect(safe_next(request))
@@ -136,13 +141,13 @@ class VerifyView(View):
 class SetupView(View):
     """Set up an authenticator app, see its state, renew recovery codes or turn it off."""
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         self.app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         # Whoever holds only the password may not replace or remove the device.
-        if self.app is not None and not user.is_verified():
+        if self.app is not None and not session_verified(user):
             return redirect(with_next(reverse("two_factor_verify"), request.get_full_path()))
         return super().dispatch(request, *args, **kwargs)
 

@@ -30,8 +30,8 @@ class Command(BaseCommand):
 
         self.stderr.write("Vérification :")
         _, plan = plan_file(content, path.name, progress=self.progress)
-        for error in plan.errors:
-            self.stderr.write(str(error))
+        for row_error in plan.errors:
+            self.stderr.write(str(row_error))
         if not plan.ok:
             raise CommandError(f"Import refusé : {len(plan.errors)} erreur(s), rien n'a été écrit.")
         summary = f"{plan.created} création(s), {plan.updated} mise(s) à jour"
