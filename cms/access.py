@@ -68,7 +68,9 @@ def _decide_restrictions(user) -> None:
 def denied_paths(user) -> tuple[str, ...]:
     """Tree paths of the restricted pages this user may not enter (their subtrees are closed)."""
     _decide_restrictions(user)
-    return _cache_for(user)._denied_paths
+    paths = _cache_for(user)._denied_paths
+    assert paths is not None  # _decide_restrictions has just set them
+    return paths
 
 
 def admitted_restriction_ids(user) -> frozenset[int]:
