@@ -11,7 +11,8 @@ output, starting with ``REPLY`` (one process serves the module: Django starts on
 
 - ``load``: the tree, two readers, their files; answers the URLs of the pages and files;
 - ``retitle SLUG TITLE``: publishes a new revision of the page under that title;
-- ``restrict SLUG COLLEGE``: restricts the page to that college.
+- ``restrict SLUG COLLEGE``: restricts the page to that college;
+- ``state``: what the site holds (pages, accounts, documents with their bytes, a search).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     django.setup()
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -106,10 +108,30 @@ def restrict(slug: str, college: str) -> None:
     set_visibility(Page.objects.get(slug=slug), Visibility.colleges([college]))
 
 
+def state() -> dict[str, object]:
+    from search.contract import PUBLIC_TOKEN, SearchQuery
+    from search.service import run_search
+
+    found = run_search(SearchQuery(text="contribution", reader_tokens=frozenset({PUBLIC_TOKEN})))
+
+    documents = {}
+    for document in Document.objects.order_by("title"):
+        with document.file.open("rb") as handle:
+            documents[document.title] = handle.read().decode("latin-1")
+    return {
+        "pages": sorted(f"{page.url_path} {page.title}" for page in Page.objects.all()),
+        "accounts": sorted(get_user_model().objects.values_list("username", flat=True)),
+        "documents": documents,
+        "search": sorted(hit.title for hit in found.result.hits),
+    }
+
+
 def answer(line: str) -> object:
     command, *arguments = line.split(" ", 2)
     if command == "load":
         return load()
+    if command == "state":
+        return state()
     if command == "retitle":
         retitle(*arguments)
     elif command == "restrict":

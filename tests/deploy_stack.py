@@ -10,6 +10,7 @@ under ``CI=true`` where they fail: CI installs them (.ci/run).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -21,10 +22,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
+from django.db import connections
+
+from tests.deploy_site import REPLY
 
 BASE_DIR = Path(settings.BASE_DIR)
+SITE_SCRIPT = Path(__file__).with_name("deploy_site.py")
 DEPLOY = BASE_DIR / "deploy"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 START_TIMEOUT = 60
@@ -204,3 +210,69 @@ def start_nginx(workdir: Path, config: Path, port: int) -> Service:
     service = Service(nginx_command(workdir, config), workdir / "nginx.log")
     wait_for_port(port, service.process, workdir / "error.log")
     return service
+
+
+def database_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+
+
+def admin_connection() -> psycopg.Connection:
+    db = settings.DATABASES["default"]
+    return psycopg.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+        port=db["PORT"] or 5432, autocommit=True,
+    )  # fmt: skip
+
+
+def copy_test_database(django_db_blocker, suffix: str = "stack") -> str:
+    """A copy of the migrated test database, for the stack's processes."""
+    source = connections["default"].settings_dict["NAME"]
+    target = f"{source}_{suffix}"
+    with django_db_blocker.unblock():
+        # PostgreSQL copies a database nobody is connected to.
+        connections.close_all()
+        with admin_connection() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
+            admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    return target
+
+
+def drop_database(name: str) -> None:
+    with admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class SiteChanger:
+    """tests/deploy_site.py, a third process that changes the site, one command a line."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with log.open("w") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, str(SITE_SCRIPT)],
+                cwd=BASE_DIR, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=stderr, text=True,
+            )  # fmt: skip
+
+    def send(self, command: str) -> None:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    def receive(self) -> object:
+        for line in self.process.stdout:
+            if line.startswith(REPLY):
+                return json.loads(line[len(REPLY) :])
+        raise AssertionError("tests/deploy_site.py stopped:\n" + tail(self.log))
+
+    def ask(self, command: str) -> object:
+        self.send(command)
+        return self.receive()
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()

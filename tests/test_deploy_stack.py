@@ -10,24 +10,22 @@ the test process itself never writes to it.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 from django.conf import settings
-from django.db import connections
 
-from tests.deploy_site import PASSWORD, PUBLIC_BYTES, REPLY, RESTRICTED_BYTES
+from tests.deploy_site import PASSWORD, PUBLIC_BYTES, RESTRICTED_BYTES
 from tests.deploy_stack import (
-    BASE_DIR,
     Service,
+    SiteChanger,
+    copy_test_database,
+    database_url,
+    drop_database,
     free_port,
     need,
     nginx_main_config,
@@ -36,7 +34,6 @@ from tests.deploy_stack import (
     start_gunicorn,
     start_nginx,
     start_redis,
-    tail,
     wait_until_answering,
 )
 
@@ -48,43 +45,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning"),
 ]
 
-SITE_SCRIPT = Path(__file__).with_name("deploy_site.py")
+
 CACHE_HEADER = "X-Page-Cache"
-
-
-class SiteChanger:
-    """tests/deploy_site.py, a third process that changes the site, one command a line."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        with log.open("w") as stderr:
-            self.process = subprocess.Popen(
-                [sys.executable, str(SITE_SCRIPT)],
-                cwd=BASE_DIR, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=stderr, text=True,
-            )  # fmt: skip
-
-    def send(self, command: str) -> None:
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-
-    def receive(self) -> object:
-        for line in self.process.stdout:
-            if line.startswith(REPLY):
-                return json.loads(line[len(REPLY) :])
-        raise AssertionError("tests/deploy_site.py stopped:\n" + tail(self.log))
-
-    def ask(self, command: str) -> object:
-        self.send(command)
-        return self.receive()
-
-    def stop(self) -> None:
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 @dataclass
@@ -97,37 +59,6 @@ class Stack:
 
     def change(self, *arguments: str) -> None:
         assert self.changer.ask(" ".join(arguments)) == "ok"
-
-
-def database_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
-
-
-def admin_connection() -> psycopg.Connection:
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
-        port=db["PORT"] or 5432, autocommit=True,
-    )  # fmt: skip
-
-
-def copy_test_database(django_db_blocker) -> str:
-    """A copy of the migrated test database, for the stack's processes."""
-    source = connections["default"].settings_dict["NAME"]
-    target = f"{source}_stack"
-    with django_db_blocker.unblock():
-        # PostgreSQL copies a database nobody is connected to.
-        connections.close_all()
-        with admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
-            admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-    return target
-
-
-def drop_database(name: str) -> None:
-    with admin_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
