@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.images.models import Image
 
 SITE_NAME_MAX_LENGTH = 80
 
@@ -21,7 +22,8 @@ SITE_NAME_MAX_LENGTH = 80
 class SiteBranding(BaseSiteSetting):
     """Name and logo shown in the header of every page and in the title of the browser tab."""
 
-    site_name = models.CharField(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    site_name: models.CharField[str, str] = models.CharField(
         _("nom du site"),
         max_length=SITE_NAME_MAX_LENGTH,
         blank=True,
@@ -30,7 +32,7 @@ class SiteBranding(BaseSiteSetting):
             "Laissé vide : le nom choisi à l'installation du site."
         ),
     )
-    logo = models.ForeignKey(
+    logo: models.ForeignKey[Image | None, Image | None] = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
         null=True,
@@ -42,7 +44,7 @@ class SiteBranding(BaseSiteSetting):
             "transparent ou blanc. Laissé vide : le symbole de la convention."
         ),
     )
-    logo_alt = models.CharField(
+    logo_alt: models.CharField[str, str] = models.CharField(
         _("texte du logo"),
         max_length=120,
         blank=True,

@@ -13,7 +13,7 @@ import mimetypes
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from wagtail.images import get_image_model
 
@@ -53,6 +53,7 @@ def serve_media(request: HttpRequest, path: str):
     if not can_view_file(request.user, image):
         return refuse(request)
     content_type = mimetypes.guess_type(path)[0]
+    response: HttpResponseBase
     if accel_enabled():
         if not _exists(path):
             raise Http404

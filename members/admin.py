@@ -8,7 +8,7 @@ they may change (coordination: everything; a college referent: their college's).
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.db import transaction
 from django.urls import re_path
@@ -184,10 +184,9 @@ class CollegeAdmin(ConventionModelAdmin):
         FieldPanel("sort_order"),
     ]
 
+    @admin.display(description="Membres actifs")
     def member_count(self, obj: College) -> int:
         return obj.memberships.filter(member__status=Member.Status.ACTIVE).count()
-
-    member_count.short_description = "Membres actifs"
 
 
 class TerritoryAdmin(ConventionModelAdmin):
@@ -331,37 +330,29 @@ class MemberAdmin(ConventionModelAdmin):
 
     # Columns of the listing and of the export.
 
+    @admin.display(description="Nom", ordering="user__last_name")
     def full_name(self, obj: Member) -> str:
         return obj.user.get_full_name() or obj.user.username
 
-    full_name.short_description = "Nom"
-    full_name.admin_order_field = "user__last_name"
-
+    @admin.display(description="Nom")
     def last_name(self, obj: Member) -> str:
         return obj.user.last_name
 
-    last_name.short_description = "Nom"
-
+    @admin.display(description="Prénom")
     def first_name(self, obj: Member) -> str:
         return obj.user.first_name
 
-    first_name.short_description = "Prénom"
-
+    @admin.display(description="Adresse électronique", ordering="user__email")
     def email(self, obj: Member) -> str:
         return obj.user.email
 
-    email.short_description = "Adresse électronique"
-    email.admin_order_field = "user__email"
-
+    @admin.display(description="Collèges")
     def college_names(self, obj: Member) -> str:
         return ", ".join(college.name for college in obj.colleges.all())
 
-    college_names.short_description = "Collèges"
-
+    @admin.display(description="Statut")
     def status_label(self, obj: Member) -> str:
         return obj.get_status_display()
-
-    status_label.short_description = "Statut"
 
 
 class ConventionAdminGroup(ModelAdminGroup):

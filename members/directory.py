@@ -112,8 +112,10 @@ def search_q(query: str) -> Q:
 
 def active_members() -> QuerySet:
     """Active members with what a card needs, in a fixed number of queries."""
+    # django-stubs checks prefetch lookups against the models it knows: it cannot see that
+    # taggit's manager on "expertise" supports prefetching.
     return (
-        Member.objects.filter(status=Member.Status.ACTIVE)
+        Member.objects.filter(status=Member.Status.ACTIVE)  # type: ignore[misc]
         .select_related("user", "organisation")
         .prefetch_related(
             Prefetch("memberships", CollegeMembership.objects.select_related("college")),

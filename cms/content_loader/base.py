@@ -39,7 +39,7 @@ class LoaderBase:
     def _ref(self, model: type[models.Model], value: Any, path: str, field: str = "slug"):
         if not isinstance(value, str):
             raise ContentError(path, "un identifiant (texte) est attendu")
-        instance = model.objects.filter(**{field: value}).first()
+        instance = model._default_manager.filter(**{field: value}).first()
         if instance is None:
             raise ContentError(path, f"« {value} » n'existe pas ({model._meta.verbose_name})")
         return instance

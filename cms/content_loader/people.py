@@ -69,8 +69,8 @@ class PeopleLoader(LoaderBase):
         return slug
 
     @staticmethod
-    def _ancestor_slugs(territory: Territory) -> set[str]:
-        slugs = set()
+    def _ancestor_slugs(territory: Territory | None) -> set[str]:
+        slugs: set[str] = set()
         while territory is not None and territory.slug not in slugs:
             slugs.add(territory.slug)
             territory = territory.parent

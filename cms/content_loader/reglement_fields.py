@@ -20,7 +20,8 @@ class ReglementFields(LoaderBase):
     def _articles(self, entry, path, page_path) -> list[dict]:
         """``[{"id", "title", "body"}]``: an article's ``key`` gives it the same block id in
         every version, so the comparison of versions follows it through renames."""
-        articles, keys = [], {}
+        articles: list[dict] = []
+        keys: dict[str, str] = {}
         for index, article in enumerate(read_list(entry, "articles", path)):
             article_path = f"{path}.articles[{index}]"
             check_keys(article, article_path, self.ARTICLE_KEYS, required=("title",))

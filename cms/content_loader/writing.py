@@ -31,7 +31,7 @@ def upsert(
     label: str,
     path: str = "$",
 ):
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
         check_lengths(instance, path)

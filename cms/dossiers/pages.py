@@ -6,6 +6,7 @@ that their tables, content types and migrations stay where they are.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -16,8 +17,9 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.models import Document
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, contribution_blocks
@@ -69,12 +71,13 @@ class DossierPage(RoutablePageMixin, IntranetPage):
         EN_COURS = "en_cours", _("Synthèse en cours")
         CLOS = "clos", _("Clos")
 
-    theme = models.CharField(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    theme: models.CharField[str, str] = models.CharField(
         _("thème"),
         max_length=200,
         help_text=_("Le thème de travail, par exemple « Non-recours et fracture numérique »."),
     )
-    status = models.CharField(
+    status: models.CharField[str, str] = models.CharField(
         _("état"), max_length=20, choices=Status.choices, default=Status.OUVERT
     )
     coordinators = ParentalManyToManyField(
@@ -191,16 +194,17 @@ class ContributionPage(IntranetPage):
         DIAGNOSTIC = "diagnostic", _("Diagnostic")
         POSITION = "position", _("Prise de position")
 
-    contribution_type = models.CharField(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    contribution_type: models.CharField[str, str] = models.CharField(
         _("type de contribution"),
         max_length=30,
         choices=Type.choices,
         default=Type.SYNTHESE_ATELIER,
     )
-    date = models.DateField(
+    date: models.DateField[datetime.date, datetime.date] = models.DateField(
         _("date"), help_text=_("La date de l'atelier, de la rencontre ou de la rédaction.")
     )
-    summary = models.TextField(
+    summary: models.TextField[str, str] = models.TextField(
         _("résumé"),
         blank=True,
         help_text=_(
@@ -222,7 +226,7 @@ class ContributionPage(IntranetPage):
         verbose_name=_("auteurs et autrices"),
     )
     tags = ClusterTaggableManager(through=ContributionTag, blank=True, verbose_name=_("mots-clés"))
-    meeting = models.ForeignKey(
+    meeting: models.ForeignKey[Page | None, Page | None] = models.ForeignKey(
         "cms.EventPage",
         null=True,
         blank=True,
@@ -256,7 +260,7 @@ class ContributionPage(IntranetPage):
         index.SearchField("body"),
     ]
     parent_page_types = ["cms.DossierPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         app_label = "cms"
@@ -272,13 +276,14 @@ class ContributionPage(IntranetPage):
 
 class ContributionAttachment(Orderable):
     page = ParentalKey(ContributionPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    document: models.ForeignKey[Document, Document] = models.ForeignKey(
         "wagtaildocs.Document",
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("document"),
     )
-    title = models.CharField(
+    title: models.CharField[str, str] = models.CharField(
         _("intitulé"),
         max_length=200,
         blank=True,

@@ -4,6 +4,10 @@ They belong to the ``cms`` app (``app_label``), as when they lived in ``cms.mode
 their tables, content types and migrations stay where they are.
 """
 
+from __future__ import annotations
+
+from datetime import date, datetime
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -55,23 +59,28 @@ class EventPage(RoutablePageMixin, IntranetPage):
     Wagtail's view restriction on the meeting guards them too.
     """
 
-    start = models.DateTimeField(_("début"))
-    end = models.DateTimeField(_("fin"), null=True, blank=True)
-    location = models.CharField(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    start: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("début"))
+    end: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("fin"), null=True, blank=True
+    )
+    location: models.CharField[str, str] = models.CharField(
         _("lieu"), max_length=300, blank=True, help_text=_("Adresse complète du lieu.")
     )
-    video_url = models.URLField(_("lien de visioconférence"), blank=True)
+    video_url: models.URLField[str, str] = models.URLField(_("lien de visioconférence"), blank=True)
     programme = RichTextField(_("programme"), blank=True, features=RICH_TEXT_FEATURES)
-    speakers = models.TextField(
+    speakers: models.TextField[str, str] = models.TextField(
         _("intervenants"), blank=True, help_text=_("Une personne par ligne.")
     )
-    capacity = models.PositiveIntegerField(
+    capacity: models.PositiveIntegerField[int | None, int | None] = models.PositiveIntegerField(
         _("nombre de places"),
         null=True,
         blank=True,
         help_text=_("Laissez vide s'il n'y a pas de limite."),
     )
-    registration_deadline = models.DateField(_("date limite d'inscription"), null=True, blank=True)
+    registration_deadline: models.DateField[date | None, date | None] = models.DateField(
+        _("date limite d'inscription"), null=True, blank=True
+    )
 
     content_panels = IntranetPage.content_panels + [
         MultiFieldPanel(
@@ -89,7 +98,7 @@ class EventPage(RoutablePageMixin, IntranetPage):
         ),
     ]
     parent_page_types = ["cms.EventIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         app_label = "cms"

@@ -137,7 +137,7 @@ def register(event, request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(page_url)
     try:
         outcome = services.register(

@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from wagtail.models import AbstractPage, Page, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.query import PageQuerySet
 
 from cms.access import can_view_page, visible_pages
 from cms.file_references import IntranetPageForm
@@ -33,7 +34,7 @@ from members.roles import COORDINATION_GROUP
 _SEES_EVERY_PAGE_ATTR = "_cms_sees_every_page"
 
 
-def visible_children(page: Page, user, model: type[Page] | None = None) -> QuerySet:
+def visible_children(page: Page, user, model: type[Page] | None = None) -> PageQuerySet:
     """Live children of a page that this user may see, of one page type if given."""
     queryset = (model.objects if model else Page.objects).child_of(page).live()
     return visible_pages(user, queryset)
@@ -84,7 +85,7 @@ class IntranetPagePermissionTester(PagePermissionTester):
         self.page_is_visible = admin_can_view(user, page)
         if not self.page_is_visible:
             # ``can_move_to`` and ``can_copy_to`` read the destination's permissions.
-            self.permissions = set()
+            self.permissions: set[str] = set()
 
 
 for _name in IntranetPagePermissionTester.GUARDED:
@@ -130,7 +131,7 @@ class IntranetPage(Page):
     class Meta:
         abstract = True
 
-    def visible_children(self, user, model: type[Page] | None = None) -> QuerySet:
+    def visible_children(self, user, model: type[Page] | None = None) -> PageQuerySet:
         return visible_children(self, user, model)
 
     def permissions_for_user(self, user) -> IntranetPagePermissionTester:

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -7,13 +9,14 @@ from wagtail.fields import RichTextField, StreamField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.models.base import IntranetPage
-from members.models import College, Member, Organisation
+from members.models import College, Member, Organisation, Territory
 
 
 class ConventionPage(IntranetPage):
     """A convention: the regional one or a local comité, with its colleges and signatories."""
 
-    territory = models.ForeignKey(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    territory: models.ForeignKey[Territory | None, Territory | None] = models.ForeignKey(
         "members.Territory",
         null=True,
         blank=True,
@@ -64,7 +67,7 @@ class ConventionPage(IntranetPage):
         verbose_name = _("convention")
 
     def territory_ids(self) -> set[int] | None:
-        return self.territory.subtree_ids() if self.territory_id else None
+        return self.territory.subtree_ids() if self.territory is not None else None
 
     def colleges_with_member_counts(self):
         active = Q(memberships__member__status=Member.Status.ACTIVE)

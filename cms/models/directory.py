@@ -43,7 +43,7 @@ class MemberDirectoryPage(SubRoutes, RoutablePageMixin, IntranetPage):
 
     content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.ConventionPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("annuaire des membres")

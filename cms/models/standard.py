@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -19,7 +21,8 @@ class StandardPage(IntranetPage):
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     body = StreamField(text_blocks(), verbose_name=_("contenu"), blank=True)
-    footer_role = models.CharField(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    footer_role: models.CharField[str, str] = models.CharField(
         _("lien du pied de page"),
         max_length=30,
         choices=FooterRole.choices,

@@ -319,6 +319,7 @@ def _article_diff(
     old: Article | None, new: Article | None, old_number: int | None, new_number: int | None
 ) -> ArticleDiff:
     if old is None:
+        assert new is not None  # an article is on one side at least
         return ArticleDiff(
             Status.ADDED, None, new, None, new_number,
             (Segment(Change.INSERT, new.title),),

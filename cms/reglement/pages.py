@@ -4,6 +4,10 @@ It belongs to the ``cms`` app (``app_label``), as when it lived in ``cms.models`
 its table, content type and migrations stay where they are.
 """
 
+from __future__ import annotations
+
+from datetime import date
+
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -27,10 +31,13 @@ class ReglementPage(RoutablePageMixin, IntranetPage):
     restrictions; their views live in ``cms.reglement.reader`` and ``cms.reglement.exports``.
     """
 
-    version_label = models.CharField(
+    # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
+    version_label: models.CharField[str, str] = models.CharField(
         _("version"), max_length=40, blank=True, help_text=_("Par exemple « 1.0 » ou « 2024-1 ».")
     )
-    adopted_on = models.DateField(_("date d'adoption"), null=True, blank=True)
+    adopted_on: models.DateField[date | None, date | None] = models.DateField(
+        _("date d'adoption"), null=True, blank=True
+    )
     approved_by = ParentalManyToManyField(
         "members.College",
         blank=True,
@@ -55,7 +62,7 @@ class ReglementPage(RoutablePageMixin, IntranetPage):
         FieldPanel("articles"),
     ]
     parent_page_types = ["cms.ConventionPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
     max_count_per_parent = 1
 
     class Meta:

@@ -56,7 +56,10 @@ def choices_of(page) -> list[Choice]:
 
 def default_pair(page, choices: list[Choice]) -> tuple[str, str]:
     """The latest earlier version against the text in force."""
-    earlier = [c for c in choices[1:] if c.version.label != page.version_label]
+    # Every choice after the first (the text in force) is a stored version.
+    earlier = [
+        c for c in choices[1:] if c.version is not None and c.version.label != page.version_label
+    ]
     if earlier:
         return earlier[0].key, CURRENT
     if len(choices) > 1:

@@ -33,9 +33,13 @@ MY_SPACE_PANELS_HOOK = "construct_my_space_panels"
 class SpacePanel(Protocol):
     """One section of the space: its anchor (the ``id`` of its heading), heading and rank."""
 
-    anchor: str
-    heading: str
-    order: int
+    # Read-only properties, so that a frozen dataclass is a panel.
+    @property
+    def anchor(self) -> str: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def order(self) -> int: ...
 
     def render_html(self, request: HttpRequest) -> SafeString:
         """The section's content, under its heading."""

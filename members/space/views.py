@@ -7,6 +7,7 @@ through the ``construct_my_space_panels`` hook (``members.space.panels``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -16,6 +17,9 @@ from django.shortcuts import render
 from members.models import College, CollegeMembership, Member
 from members.space.panels import space_panels
 from members.visibility import MemberCard, Viewer, card_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -45,7 +49,8 @@ def college_summaries(member: Member, viewer: Viewer) -> list[CollegeSummary]:
         .prefetch_related(
             Prefetch(
                 "college__memberships",
-                queryset=referent_memberships.prefetch_related(
+                # The stubs cannot see that taggit's manager on "expertise" supports prefetching.
+                queryset=referent_memberships.prefetch_related(  # type: ignore[misc]
                     "member__memberships__college", "member__expertise"
                 ),
                 to_attr="referent_memberships",
@@ -59,14 +64,15 @@ def college_summaries(member: Member, viewer: Viewer) -> list[CollegeSummary]:
             membership.is_referent,
             [
                 card_for(viewer, referent.member)
-                for referent in membership.college.referent_memberships
+                # Set by the Prefetch's to_attr above, which the stubs cannot follow.
+                for referent in membership.college.referent_memberships  # type: ignore[attr-defined]
             ],
         )
         for membership in memberships
     ]
 
 
-def visibility_choices(member: Member) -> list[tuple[str, str]]:
+def visibility_choices(member: Member) -> list[tuple[str, StrOrPromise]]:
     """(field label, who may see it) for each contact field whose visibility the member chose."""
     labels = {
         "email": "Adresse électronique",
