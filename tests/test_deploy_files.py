@@ -85,3 +85,15 @@ def test_gunicorn_settings_take_the_address_and_workers_from_the_environment(mon
     assert values["wsgi_app"] == "cms.wsgi:application"
     # Query strings may carry tokens: the access log writes the path alone.
     assert "%(U)s" in values["access_log_format"] and "%(r)s" not in values["access_log_format"]
+
+
+def test_compose_runs_official_images_and_the_same_nginx_site():
+    # No Docker engine here: the file is read, not run (deploy/README.md says so).
+    compose = (DEPLOY / "compose" / "compose.yaml").read_text()
+    for image in ("postgres:16", "docker.elastic.co/elasticsearch/elasticsearch:8.", "redis:7"):
+        assert f"image: {image}" in compose
+    assert 'xpack.security.enabled: "true"' in compose
+    assert "../nginx/intranet.conf:/etc/nginx/conf.d/default.conf:ro" in compose
+    # nginx reaches gunicorn on 127.0.0.1:8000, as the site file says, through web's network.
+    assert "network_mode: service:web" in compose and "GUNICORN_BIND: 127.0.0.1:8000" in compose
+    assert 'command: ["python", "manage.py", "db_worker"]' in compose
