@@ -5,6 +5,7 @@ Without Chromium the browser tests are skipped locally and fail under CI=true.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -131,21 +132,37 @@ def _migrated_state(request):
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
+    untested_name = connection.settings_dict["NAME"]
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
     with blocker.unblock():
         # pytest-django sets up the test database for tests that ask for ``db``; read-only
-        # browser tests do not (they need no transaction), so alone they set it up here.
+        # browser tests do not (they need no transaction), so alone they set it up here. Set
+        # up, the connection has moved to the test database: a second set-up would create and
+        # migrate a ``test_test_…`` database for nothing.
         own_setup = None
-        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        if connection.settings_dict["NAME"] == untested_name:
             own_setup = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         state = getattr(connection, "_test_serialized_contents", None)
         if state is None:
             state = connection.creation.serialize_db_to_string()
-    yield state
+    yield _content_types_first(state)
     if own_setup is not None:
         with blocker.unblock():
             teardown_databases(own_setup, verbosity=0)
+
+
+def _content_types_first(state: str) -> str:
+    """The serialized state with the content types restored before the pages.
+
+    Building a page from its serialized row asks ``ContentType.objects.get_for_model``
+    (Wagtail's ``Page.__init__``). In a process that has not looked that content type up
+    yet (a worker, or a run of one browser file), the flushed table then gets a new row,
+    and restoring the serialized one breaks the unique (app_label, model) constraint.
+    """
+    objects = json.loads(state)
+    objects.sort(key=lambda obj: obj["model"] != "contenttypes.contenttype")  # stable
+    return json.dumps(objects)
 
 
 def _back_to_migrated_state(state: str) -> None:

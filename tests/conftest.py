@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +29,16 @@ def pytest_configure(config):
             f"CI=true but DATABASE_URL does not point at PostgreSQL (engine: {engine}). "
             "The suite must run on PostgreSQL in CI."
         )
+    # Each session (each pytest-xdist worker) keeps its uploads in a directory of its own:
+    # a worker must not find, rename around or delete the files of another, nor the files
+    # left in var/media by earlier runs.
+    config.test_media_root = settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="intranet-media-"))
+
+
+def pytest_unconfigure(config):
+    media_root = getattr(config, "test_media_root", None)
+    if media_root is not None:
+        shutil.rmtree(media_root, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
