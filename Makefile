@@ -45,12 +45,18 @@ serve: install
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
+# Two workers (pytest-xdist), each on a database of its own (test_<name>_gw0, _gw1); a test
+# file stays on one worker, so that its module-scoped fixtures (the demo loaded once for
+# read-only browser tests, one Chromium) are set up once. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: install-test
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # Everything but the browser tests, for local work (CI runs `make test`).
 test-fast: install-test
-	$(BIN)/python -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 lint: install-test
 	$(BIN)/ruff check .
