@@ -3,7 +3,7 @@
 #   deploy/restore.sh BACKUP_FOLDER
 # Stop the web and worker services first. What the database and MEDIA_ROOT held is
 # replaced. Then: migrations of the running version, the search index rebuilt from the
-# database, the page cache purged.
+# database, the shared page cache purged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +30,8 @@ fi
 if [ -n "${ELASTICSEARCH_URL:-}" ]; then
   "$python" manage.py search_index rebuild
 fi
-"$python" manage.py shell -c "from cms.cache import purge_page_cache; purge_page_cache()"
+# Pages cached before the restore must not be served: with Redis, the cache outlives it.
+if [ -n "${REDIS_URL:-}" ]; then
+  "$python" manage.py shell -c "from cms.cache import purge_page_cache; purge_page_cache()"
+fi
 echo "Restauration terminée depuis $source_dir"
