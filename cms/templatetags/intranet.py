@@ -20,6 +20,12 @@ def _memoised_on_request(request: HttpRequest, attribute: str, compute):
     return getattr(request, attribute)
 
 
+def _menu_pages(user, parent: Page) -> list[Page]:
+    """The live children of ``parent`` shown in menus that this user may see, in tree order."""
+    children = Page.objects.child_of(parent).live().in_menu()
+    return list(visible_pages(user, children).order_by("path"))
+
+
 @register.simple_tag(takes_context=True)
 def main_navigation(context) -> list[Page]:
     """The conventions under the home page that the reader may see."""
@@ -31,8 +37,7 @@ def main_navigation(context) -> list[Page]:
         site = Site.find_for_request(request)
         if site is None:
             return []
-        children = Page.objects.child_of(site.root_page).live().in_menu()
-        return list(visible_pages(request.user, children).order_by("path"))
+        return _menu_pages(request.user, site.root_page)
 
     return _memoised_on_request(request, _NAVIGATION_ATTR, conventions)
 
@@ -51,9 +56,7 @@ def convention_sections(context, page: Page | None) -> dict:
     )
     if convention is None:
         return {"convention": None, "sections": []}
-    children = Page.objects.child_of(convention).live().in_menu()
-    sections = list(visible_pages(request.user, children).order_by("path"))
-    return {"convention": convention, "sections": sections}
+    return {"convention": convention, "sections": _menu_pages(request.user, convention)}
 
 
 # The order in which the footer lists its pages.
