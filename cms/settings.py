@@ -288,6 +288,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 # Security: HTTPS settings follow DEBUG unless HTTPS says otherwise.
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Supervisors probe health over plain HTTP on the machine itself (search/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0

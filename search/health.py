@@ -1,0 +1,86 @@
+"""Health of the site for load balancers and supervisors: /sante/ and /sante/pret/.
+
+Here, in the top layer, because readiness asks every part of the stack: the database,
+the shared cache, the search store and the task queue. Answers are JSON with fixed words
+only ("ok", "en panne"…): no error message, host name or version, which would tell an
+attacker what runs behind.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.db.models import Q
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from search import breaker
+from search.service import answers, elasticsearch_store
+
+OK = "ok"
+DOWN = "en panne"
+# A task queued longer ago than this, and still waiting, means no worker takes tasks.
+STALLED_QUEUE = timedelta(minutes=10)
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return OK
+    except DatabaseError:
+        return DOWN
+
+
+def _cache() -> str:
+    cache = caches["default"]
+    try:
+        cache.set("sante:essai", 1, timeout=10)
+        return OK if cache.get("sante:essai") == 1 else DOWN
+    except Exception:  # noqa: BLE001 (any backend error: Redis down, refused, timeout)
+        return DOWN
+
+
+def _search() -> str:
+    store = elasticsearch_store()
+    if store is None:
+        return "base"  # search answers from the database: nothing else to reach
+    if breaker.is_open(store.name) or not answers(store):
+        # The site still answers searches from the database: degraded, not down.
+        return "secours"
+    return OK
+
+
+def _tasks() -> str:
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return "immediates"
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    # Due for a while: queued long ago without a date, or dated long ago.
+    long_ago = timezone.now() - STALLED_QUEUE
+    due_long_ago = Q(run_after=get_date_max(), enqueued_at__lt=long_ago) | Q(run_after__lt=long_ago)
+    try:
+        return DOWN if DBTaskResult.objects.ready().filter(due_long_ago).exists() else OK
+    except DatabaseError:
+        return DOWN
+
+
+@never_cache
+@require_GET
+def liveness(request: HttpRequest) -> JsonResponse:
+    """The process answers: nothing else is asked."""
+    return JsonResponse({"statut": OK})
+
+
+@never_cache
+@require_GET
+def readiness(request: HttpRequest) -> JsonResponse:
+    """Whether this process can serve: 503 when the database, cache or task queue fails."""
+    checks = {"base": _database(), "cache": _cache(), "recherche": _search(), "taches": _tasks()}
+    ready = DOWN not in checks.values()
+    return JsonResponse({"statut": OK if ready else DOWN, **checks}, status=200 if ready else 503)
