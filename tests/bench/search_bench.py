@@ -843,7 +843,27 @@ def machine() -> dict:
     import django
 
     info["django"] = django.get_version()
+    info["commit"] = git_commit()
     return info
+
+
+def git_commit() -> str:
+    """The commit measured, "+" when the work tree has changes (figures must say which code)."""
+    import subprocess
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "search", "tests/bench"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "?"
+    return f"{commit or '?'}{' +' if dirty else ''}"
 
 
 def load_average() -> str:
