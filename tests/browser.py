@@ -166,9 +166,16 @@ def _content_types_first(state: str) -> str:
 
 
 def _back_to_migrated_state(state: str) -> None:
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
 
+    # Wagtail's Task.__init__ looks up its content type when a subclass row (such as
+    # GroupApprovalTask) is rebuilt without its parent's id. On a flushed database that
+    # lookup would create the row the state restores next (a duplicate key), unless the
+    # cache already holds it: fill the cache before flushing.
+    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
     # As Django's serialized rollback does: sequences go on past the restored ids.
     call_command(
         "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
