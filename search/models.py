@@ -35,6 +35,11 @@ class IndexedDocument(models.Model):
     authors = models.JSONField(default=list, blank=True)
     fingerprint = models.CharField(max_length=64)
     acl_count = models.PositiveIntegerField(default=0)
+    # The document's ACL tokens as one row: the visibility filter compares this id with
+    # the few ACLs a reader holds, instead of looking up each document's tokens.
+    acl = models.ForeignKey(
+        "IndexedWordACL", null=True, on_delete=models.CASCADE, related_name="documents"
+    )
 
     class Meta:
         verbose_name = "document indexé"
@@ -78,7 +83,7 @@ class IndexedWordACL(models.Model):
     """A set of ACL tokens some documents carry, as one string ("public", "r:3 r:7").
 
     Few rows (one per combination of view restrictions met): the store reads them all to
-    decide which vocabularies a reader may draw suggestions from.
+    decide which documents, and which vocabularies for suggestions, a reader may see.
     """
 
     tokens = models.TextField(unique=True)
