@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One line per request (route, status, duration; LOG_FORMAT=json for JSON lines).
+    "cms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (one for the site, one for /admin/) and Permissions-Policy.
     "members.security.headers.SecurityHeadersMiddleware",
@@ -303,10 +305,21 @@ SESSION_COOKIE_HTTPONLY = True
 # Wagtail marks its preview views SAMEORIGIN itself.
 X_FRAME_OPTIONS = "DENY"
 
+# LOG_FORMAT=json: every line on standard error is one JSON object (cms/request_log.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "cms.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
+    "loggers": {
+        "intranet.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -21,9 +21,10 @@ keepalive = 5
 # Workers are replaced after a while, so that a slow leak never grows for months.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-# Access log on standard output (journald or the container's log); no query strings, which
-# may carry tokens (password reset, private feeds): method, path, status, size, duration.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# No access log from gunicorn: paths may carry secrets (a private feed's token, a password
+# reset link). Django writes one line per request with the route instead
+# (cms/request_log.py; LOG_FORMAT=json). GUNICORN_ACCESS_LOG=- turns this one on anyway.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

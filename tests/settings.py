@@ -28,3 +28,5 @@ AUTHENTICATION_BACKENDS = [
 TWO_FACTOR_ENFORCED = False
 # Tests read mail.outbox at once; tests/test_outbox.py puts the outbox in front of it.
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# One log line per request is for production: tests ask for it (tests/test_deploy_logs.py).
+LOGGING["loggers"]["intranet.requests"]["level"] = "WARNING"  # noqa: F405
