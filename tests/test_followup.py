@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from cms.followup.models import Endorsement, FollowupBoardPage, Status, TimelineEntry, TrackedItem
@@ -523,3 +524,25 @@ def test_the_item_page_links_to_its_contribution_dossier_and_board(client, site)
     assert f'href="{contribution().url}"' in text
     assert f'href="{DossierPage.objects.get(slug="numerique").url}"' in text
     assert f'href="{board().url}"' in text
+
+
+def test_the_update_form_fills_the_date_picker_with_an_iso_date(client, site):
+    client.force_login(site["ref-af"])
+    text = client.get(item_url(item("Former les agents"))).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="date" value="{today}"' in text
+
+
+def test_a_board_is_placed_under_a_convention_only(site):
+    assert FollowupBoardPage.can_create_at(ConventionPage.objects.get(slug="c"))
+    assert not FollowupBoardPage.can_create_at(DossierPage.objects.get(slug="numerique"))
+
+
+def test_status_counts_read_as_french_plurals():
+    from cms.followup.board import counted
+
+    assert [counted("Proposée", 1), counted("Proposée", 3), counted("En cours", 2)] == [
+        "proposée",
+        "proposées",
+        "en cours",
+    ]

@@ -64,9 +64,9 @@ def is_carrier(user, item: TrackedItem) -> bool:
         return False
     if item.carrier_members.filter(pk=member.pk).exists():
         return True
-    return bool(member.organisation_id) and (
-        item.carrier_organisations.filter(pk=member.organisation_id).exists()
-    )
+    if member.organisation_id is None:
+        return False
+    return item.carrier_organisations.filter(pk=member.organisation_id).exists()
 
 
 def can_add_entry(user, item: TrackedItem) -> bool:

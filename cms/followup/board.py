@@ -46,6 +46,14 @@ class Filters:
     sort: str = DEFAULT_SORT
     ignored: bool = False
 
+    @property
+    def narrowing(self) -> bool:
+        """Whether the reader chose anything: the folded filters then open (small screens)."""
+        return bool(
+            self.theme or self.territory or self.college or self.status or self.carrier
+            or self.year or self.archived or self.sort != DEFAULT_SORT
+        )  # fmt: skip
+
 
 def scope(board) -> QuerySet:
     """The items a board covers, before visibility: its convention's and its territory's."""
@@ -105,10 +113,19 @@ def _filtered(items: QuerySet, filters: Filters, *, with_status: bool = True) ->
     return items
 
 
+def counted(label: str, count: int) -> str:
+    """« 1 proposée », « 3 proposées », « 2 en cours » (already plural)."""
+    label = label.lower()
+    return label if count < 2 or label.endswith("s") else label + "s"
+
+
 def status_counts(items: QuerySet) -> list[tuple[str, str, int]]:
-    """(value, label, count) for every status, zeros included, in one query."""
+    """(value, label for its count, count) for every status, zeros included, in one query."""
     counts = dict(items.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
-    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    return [
+        (value, counted(str(label), counts.get(value, 0)), counts.get(value, 0))
+        for value, label in Status.choices
+    ]
 
 
 def listed(items: QuerySet, filters: Filters) -> QuerySet:

@@ -21,6 +21,10 @@ def evidence_choices(user, item: TrackedItem):
     return visible_pages(user, pages).order_by("-first_published_at", "title")
 
 
+# A date field's value must be ISO (2025-01-31) whatever the locale's display format.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class MemberChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return shown_name(obj)
@@ -29,7 +33,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 class EntryForm(forms.Form):
     date = forms.DateField(
         label="Date de l'étape",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ISO_DATE,
         help_text="Le jour où la chose s'est passée ; pas de date à venir.",
     )
     text = forms.CharField(
@@ -47,7 +51,9 @@ class EntryForm(forms.Form):
     def __init__(self, *args, user, item: TrackedItem, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["evidence_page"].queryset = evidence_choices(user, item)
+        evidence_page = self.fields["evidence_page"]
+        assert isinstance(evidence_page, forms.ModelChoiceField)  # as declared above
+        evidence_page.queryset = evidence_choices(user, item)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -80,9 +86,7 @@ class UpdateForm(EntryForm):
         help_text="Obligatoire pour « réalisée » et « abandonnée ».",
     )
     progress = forms.IntegerField(label="Avancement (%)", min_value=0, max_value=100)
-    target_date = forms.DateField(
-        label="Échéance", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = forms.DateField(label="Échéance", required=False, widget=ISO_DATE)
     carrier_organisations = forms.ModelMultipleChoiceField(
         label="Structures porteuses",
         queryset=Organisation.objects.filter(status=Organisation.Status.ACTIVE).order_by("name"),
@@ -113,7 +117,8 @@ class UpdateForm(EntryForm):
         self.fields["text"].label = "Pourquoi ce changement"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         status = cleaned.get("status")
         if status in STATUSES_WITH_REASON and not (cleaned.get("status_reason") or "").strip():
             self.add_error(
