@@ -66,6 +66,7 @@ HORIZONTAL_SCROLL_JS = (
 
 MAIN_NAVIGATION = "nav[aria-label='Navigation principale'] a"
 HEADER_SEARCH = "#site-search-q"
+MENU_TOGGLE = "summary.site-menu__toggle"
 
 
 def assert_fits(page: Page, viewport: str) -> None:
@@ -81,11 +82,15 @@ def assert_fits(page: Page, viewport: str) -> None:
 def assert_navigation_and_search_reachable(page: Page, viewport: str) -> None:
     navigation = page.locator(MAIN_NAVIGATION)
     assert navigation.count() > 0, f"{viewport}: no main navigation on {page.url}"
-    assert navigation.first.is_visible(), f"{viewport}: main navigation hidden on {page.url}"
     assert page.locator(HEADER_SEARCH).is_visible(), f"{viewport}: search hidden on {page.url}"
 
-    # From the top of the page (the skip link), as after loading it.
+    # From the top of the page (the skip link), as after loading it. On narrow screens the
+    # navigation waits behind the « Menu » disclosure: the keyboard opens it first.
     page.locator(".skip-link").focus()
+    if page.locator(MENU_TOGGLE).is_visible():
+        tab_to(page, "Menu", tag="summary", limit=5)
+        page.keyboard.press("Enter")
+    assert navigation.first.is_visible(), f"{viewport}: main navigation hidden on {page.url}"
     first_link = navigation.first.inner_text().strip()
     tab_to(page, first_link, tag="a", limit=30)
     tab_to(page, "Rechercher", tag="input", limit=30)
