@@ -24,7 +24,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, contribution_blocks
 from cms.dossiers import exports
-from cms.models.base import IntranetPage
+from cms.models.base import IntranetPage, SubRoutes
 from members.models import College
 
 CONTRIBUTIONS_PER_PAGE = 20
@@ -59,7 +59,7 @@ class PreconisationRow:
     contribution: ContributionPage
 
 
-class DossierPage(RoutablePageMixin, IntranetPage):
+class DossierPage(SubRoutes, RoutablePageMixin, IntranetPage):
     """A thematic dossier: its contributions and the summary of their préconisations.
 
     Its exports (synthesis PDF, préconisations CSV) are sub-routes, served behind the
@@ -122,11 +122,6 @@ class DossierPage(RoutablePageMixin, IntranetPage):
                     )
         return rows
 
-    def export_url(self, request, name: str) -> str:
-        """Empty for a preview of a dossier not yet in the tree."""
-        url = self.get_url(request)
-        return url + self.reverse_subpage(name) if url else ""
-
     @path("synthese/pdf/", name="synthesis_pdf")
     def synthesis_pdf(self, request):
         return exports.synthesis_pdf(request, self)
@@ -159,8 +154,8 @@ class DossierPage(RoutablePageMixin, IntranetPage):
                 "contribution_count": len(shown),
                 "preconisations": self.preconisations_of(contributions),
                 "coordinators": with_shown_names(self.coordinators.all()),
-                "synthesis_pdf_url": self.export_url(request, "synthesis_pdf"),
-                "preconisations_csv_url": self.export_url(request, "preconisations_csv"),
+                "synthesis_pdf_url": self.sub_url(request, "synthesis_pdf"),
+                "preconisations_csv_url": self.sub_url(request, "preconisations_csv"),
                 "college_choices": list(colleges.values()),
                 "type_choices": ContributionPage.Type.choices,
                 "college_filter": college_filter if college_filter in colleges else "",

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from members.adhesion.emails import absolute_url
+from shared.links import absolute_url
 
 
 def event_url(event) -> str:
     """The meeting's address, absolute: e-mails are read outside the site."""
-    url = event.get_url() or ""
-    return url if url.startswith("http") else absolute_url(url)
+    return absolute_url(event.get_url() or "")
 
 
 def send_promotion(registration, event) -> None:

@@ -21,7 +21,7 @@ from wagtail.fields import RichTextField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.meetings import views
-from cms.models.base import IntranetPage
+from cms.models.base import IntranetPage, SubRoutes
 
 # Upcoming meetings are few; the past ones accumulate year after year.
 PAST_EVENTS_PER_PAGE = 12
@@ -52,7 +52,7 @@ class EventIndexPage(IntranetPage):
         return context
 
 
-class EventPage(RoutablePageMixin, IntranetPage):
+class EventPage(SubRoutes, RoutablePageMixin, IntranetPage):
     """A meeting or workshop of the convention.
 
     Registration lives in ``cms.meetings.models``; its routes are routes of this page so that

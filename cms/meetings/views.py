@@ -85,7 +85,6 @@ def event_context(event, request: HttpRequest) -> dict:
         waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
     )
     registration = own_registration(event, user)
-    page_url = event.get_url(request) or ""
     closed = services.closed_reason(event)
     refusal = services.refusal_for(user, event) if user.is_authenticated else None
     coordination = user.is_authenticated and is_coordination(user)
@@ -108,12 +107,10 @@ def event_context(event, request: HttpRequest) -> dict:
         ),
         "travel_note_max_length": TravelSupportRequest.NOTE_MAX_LENGTH,
         "is_coordination": coordination,
-        "register_url": page_url + event.reverse_subpage("register"),
-        "cancel_url": page_url + event.reverse_subpage("cancel"),
-        "attendees_url": page_url + event.reverse_subpage("attendees") if coordination else "",
-        "attendees_csv_url": (
-            page_url + event.reverse_subpage("attendees_csv") if coordination else ""
-        ),
+        "register_url": event.sub_url(request, "register"),
+        "cancel_url": event.sub_url(request, "cancel"),
+        "attendees_url": event.sub_url(request, "attendees") if coordination else "",
+        "attendees_csv_url": event.sub_url(request, "attendees_csv") if coordination else "",
         "ics_url": event_ics_url(event),
         "contributions": linked_contributions(event, user),
     }
@@ -195,7 +192,7 @@ def attendees(event, request: HttpRequest) -> HttpResponse:
             "attendees_page": page,
             "confirmed_total": sum(1 for person in people if not person.position),
             "waiting_total": sum(1 for person in people if person.position),
-            "attendees_csv_url": event.get_url(request) + event.reverse_subpage("attendees_csv"),
+            "attendees_csv_url": event.sub_url(request, "attendees_csv"),
         },
     )
     patch_cache_control(response, private=True, no_store=True)

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
+
+from shared.text import fold_accents
 
 # Below this share of common words, two leftover articles are not "the same article".
 SAME_ARTICLE_RATIO = 0.5
@@ -189,8 +190,7 @@ def html_paragraphs(html: str) -> list[str]:
 
 def normalised(text: str) -> str:
     """For matching titles: no case, no accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return " ".join(fold_accents(text).split())
 
 
 # ---------------------------------------------------------------------------

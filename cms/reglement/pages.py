@@ -18,13 +18,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 
 from cms.blocks import RICH_TEXT_FEATURES, ArticleBlock
-from cms.models.base import IntranetPage
+from cms.models.base import IntranetPage, SubRoutes
 from cms.reglement.approvals import may_follow_proposals
 from cms.reglement.exports import reglement_pdf
 from cms.reglement.reader import version_compare, version_detail, version_list
 
 
-class ReglementPage(RoutablePageMixin, IntranetPage):
+class ReglementPage(SubRoutes, RoutablePageMixin, IntranetPage):
     """The règlement de fonctionnement: numbered articles and the version adopted.
 
     Its sub-routes (versions, comparison, PDF) are served behind the page's own view
@@ -71,9 +71,6 @@ class ReglementPage(RoutablePageMixin, IntranetPage):
 
     def numbered_articles(self) -> list[tuple[int, object]]:
         return [(number, block.value) for number, block in enumerate(self.articles, start=1)]
-
-    def sub_url(self, request: HttpRequest, name: str, *args) -> str:
-        return self.get_url(request) + self.reverse_subpage(name, args=args)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
