@@ -8,8 +8,12 @@ search never show a page that serving would refuse.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 
 _CACHE_ATTR = "_cms_access_cache"
@@ -34,35 +38,69 @@ def _cache_for(user) -> _AccessCache:
     return cache
 
 
+def _admits(user, restriction_type: str, groups: Iterable[int], group_ids: frozenset[int]) -> bool:
+    """The decision itself, on a restriction's type and group ids."""
+    if restriction_type == BaseViewRestriction.PASSWORD:
+        return False
+    if not user.is_authenticated:
+        return False
+    if restriction_type == BaseViewRestriction.LOGIN or user.is_superuser:
+        return True
+    return any(group in group_ids for group in groups)
+
+
 def restriction_admits(
     user, restriction: BaseViewRestriction, group_ids: frozenset[int] | None = None
 ) -> bool:
     """Wagtail's ``accept_request`` for a user; password restrictions never admit here."""
-    if restriction.restriction_type == BaseViewRestriction.PASSWORD:
-        return False
-    if not user.is_authenticated:
-        return False
-    if restriction.restriction_type == BaseViewRestriction.LOGIN or user.is_superuser:
-        return True
     if group_ids is None:
         group_ids = _cache_for(user).group_ids
-    return any(group.pk in group_ids for group in restriction.groups.all())
+    groups = [group.pk for group in restriction.groups.all()]
+    return _admits(user, restriction.restriction_type, groups, group_ids)
 
 
 def _decide_restrictions(user) -> None:
-    """Decide once per user object which restrictions admit them (two queries)."""
+    """Decide once per user object which restrictions admit them (two queries).
+
+    Plain rows, not model instances: this runs on every member page.
+    """
     cache = _cache_for(user)
     if cache._denied_paths is not None:
         return
-    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    groups_of: dict[int, list[int]] = {}
+    links = PageViewRestriction.groups.through.objects.values_list(
+        "pageviewrestriction_id", "group_id"
+    )
+    for restriction_id, group_id in links:
+        groups_of.setdefault(restriction_id, []).append(group_id)
     denied, admitted = set(), set()
-    for restriction in restrictions:
-        if restriction_admits(user, restriction, cache.group_ids):
-            admitted.add(restriction.pk)
+    rows = PageViewRestriction.objects.values_list("pk", "restriction_type", "page__path")
+    for pk, restriction_type, path in rows:
+        if _admits(user, restriction_type, groups_of.get(pk, ()), cache.group_ids):
+            admitted.add(pk)
         else:
-            denied.add(restriction.page.path)
+            denied.add(path)
     cache._denied_paths = tuple(sorted(denied))
     cache._admitted_ids = frozenset(admitted)
+
+
+_ANONYMOUS_ATTR = "_cms_access_anonymous"
+
+
+def anonymous_reader(request: HttpRequest | None = None) -> AnonymousUser:
+    """A visitor who is not logged in, one object per request.
+
+    Asking "is this public?" several times in a request (templates do) then decides the
+    restrictions once, on that object; a new request, even in the same process, gets a
+    new object and decides again (restrictions may have changed in between).
+    """
+    if request is None:
+        return AnonymousUser()
+    anonymous = getattr(request, _ANONYMOUS_ATTR, None)
+    if anonymous is None:
+        anonymous = AnonymousUser()
+        setattr(request, _ANONYMOUS_ATTR, anonymous)
+    return anonymous
 
 
 def denied_paths(user) -> tuple[str, ...]:

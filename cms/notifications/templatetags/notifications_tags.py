@@ -1,7 +1,6 @@
 from django import template
-from django.contrib.auth.models import AnonymousUser
 
-from cms.access import can_view_page
+from cms.access import anonymous_reader, can_view_page
 from cms.notifications.preferences import is_following
 
 register = template.Library()
@@ -16,6 +15,7 @@ def follow_dossier(context, dossier) -> dict:
         "user": request.user,
         "dossier": dossier,
         "following": is_following(request.user, dossier),
-        "public": can_view_page(AnonymousUser(), dossier),
+        # One anonymous reader per request: a new one here decided every restriction again.
+        "public": can_view_page(anonymous_reader(request), dossier),
         "csrf_token": context.get("csrf_token"),
     }
