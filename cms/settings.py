@@ -307,7 +307,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # LOG_FORMAT=json: every line on standard error is one JSON object (cms/request_log.py).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "cms.request_log.JsonFormatter"}},
