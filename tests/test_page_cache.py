@@ -76,11 +76,15 @@ def test_logged_in_reader_does_not_get_the_anonymous_copy(client, demo):
     assert "Se déconnecter" in response.content.decode()
 
 
+def retitle(page, title: str) -> None:
+    """Publish the page again under a new title, as an editor would."""
+    page.title = title
+    page.save_revision().publish()
+
+
 def test_publishing_a_change_shows_at_once(client, demo):
     client.get(DOSSIER)
-    dossier = DossierPage.objects.get(slug="non-recours-numerique")
-    dossier.title = "Non-recours : titre corrigé"
-    dossier.save_revision().publish()
+    retitle(DossierPage.objects.get(slug="non-recours-numerique"), "Non-recours : titre corrigé")
     response = client.get(DOSSIER)
     assert cache_state(response) == "miss"
     assert "Non-recours : titre corrigé" in response.content.decode()
@@ -89,8 +93,7 @@ def test_publishing_a_change_shows_at_once(client, demo):
 def test_publishing_a_child_updates_the_listing_above_it(client, demo):
     client.get(DOSSIER)
     contribution = ContributionPage.objects.get(slug="atelier-demarches-en-ligne-2021")
-    contribution.title = "Démarches en ligne : nouveau titre"
-    contribution.save_revision().publish()
+    retitle(contribution, "Démarches en ligne : nouveau titre")
     assert "Démarches en ligne : nouveau titre" in client.get(DOSSIER).content.decode()
 
 
