@@ -62,6 +62,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/lint-imports
+	$(BIN)/mypy
 
 # A local Elasticsearch 8 node on 127.0.0.1:$(ES_PORT) (tests start their own when ELASTICSEARCH_URL is unset).
 services:
