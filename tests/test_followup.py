@@ -546,3 +546,13 @@ def test_status_counts_read_as_french_plurals():
         "proposées",
         "en cours",
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?annee=%C2%B2", "?annee=99999999999999999999", "?theme=a%00b", "?territoire=%00",
+     "?college=%E2%82%AC", "?page=-1", "?porteur=x&tri=&etat="],
+)  # fmt: skip
+def test_odd_filter_values_answer_the_board_not_an_error(client, site, query):
+    assert client.get(board().url + query).status_code == 200
+    assert client.get(board().url + "export/csv/" + query).status_code == 200

@@ -70,6 +70,8 @@ def scope(board) -> QuerySet:
 def _lookup(model, value: str, field: str):
     if not value:
         return None, False
+    if "\x00" in value:  # no slug holds one, and PostgreSQL refuses it in a query
+        return None, True
     try:
         return model.objects.get(**{field: value}), False
     except (model.DoesNotExist, ValueError):
@@ -77,7 +79,8 @@ def _lookup(model, value: str, field: str):
 
 
 def parse_filters(params) -> Filters:
-    filters = Filters(theme=params.get("theme", "").strip()[:200])
+    # A NUL character cannot reach PostgreSQL: it would be a database error, not a filter.
+    filters = Filters(theme=params.get("theme", "").replace("\x00", "").strip()[:200])
     filters.territory, bad_territory = _lookup(Territory, params.get("territoire", ""), "slug")
     filters.college, bad_college = _lookup(College, params.get("college", ""), "slug")
     carrier = params.get("porteur", "")
@@ -86,7 +89,8 @@ def parse_filters(params) -> Filters:
     bad_status = bool(status) and status not in Status.values
     filters.status = "" if bad_status else status
     year = params.get("annee", "")
-    bad_year = bool(year) and not (year.isdigit() and 1900 <= int(year) <= 2200)
+    # isascii: "²".isdigit() is true, but int("²") fails.
+    bad_year = bool(year) and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2200)
     filters.year = int(year) if year and not bad_year else None
     sort = params.get("tri", DEFAULT_SORT)
     bad_sort = sort not in SORTS
