@@ -19,6 +19,8 @@ Coordination and superusers see every page.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -141,10 +143,15 @@ class IntranetPage(Page):
 class SubRoutes:
     """For a routable page (``RoutablePageMixin``): the URLs of its ``@path`` views."""
 
+    if TYPE_CHECKING:
+        # What the page and RoutablePageMixin give it (both untyped).
+        def get_url(self, request: HttpRequest | None = None) -> str | None: ...
+        def reverse_subpage(self, name: str, args: Sequence[object] = ()) -> str: ...
+
     def sub_url(self, request: HttpRequest | None, name: str, *args: object) -> str:
         """The URL of the sub-route ``name``; empty for a preview of a page not yet in the
         tree, which has no URL and so no routes."""
-        url = self.get_url(request)  # type: ignore[attr-defined]
+        url = self.get_url(request)
         if not url:
             return ""
-        return url + self.reverse_subpage(name, args=args)  # type: ignore[attr-defined]
+        return url + self.reverse_subpage(name, args=args)
