@@ -28,7 +28,10 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import Any, TypeVar
 
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -116,11 +119,15 @@ def build_mapping() -> Mapping:
     mapping.field("body", _text(exact=True))
     mapping.field("attachments", _text())
     mapping.field("spelling", Text(analyzer=SPELLING, fields={"folded": Text(analyzer=FOLDED)}))
-    mapping.field("theme", Keyword(fields={"text": Text(analyzer=FRENCH)}))
-    mapping.field("colleges", Keyword())
-    mapping.field("territory", Keyword())
-    mapping.field("type", Keyword())
-    mapping.field("year", Keyword())
+    # Facet fields: their global ordinals are built at refresh time rather than by the
+    # first search after each write (every write refreshes).
+    mapping.field(
+        "theme", Keyword(eager_global_ordinals=True, fields={"text": Text(analyzer=FRENCH)})
+    )
+    mapping.field("colleges", Keyword(eager_global_ordinals=True))
+    mapping.field("territory", Keyword(eager_global_ordinals=True))
+    mapping.field("type", Keyword(eager_global_ordinals=True))
+    mapping.field("year", Keyword(eager_global_ordinals=True))
     mapping.field("date", Date(format="strict_date"))
     mapping.field("authors", Text(analyzer=FOLDED, fields={"raw": Keyword()}))
     mapping.field("acl", Keyword())
@@ -135,9 +142,26 @@ def index_body(loading: bool = False) -> dict[str, Any]:
     # No replica on a single node (green health), one as soon as there is a second node.
     definition.settings(number_of_shards=1, auto_expand_replicas="0-1")
     if loading:
-        definition.settings(refresh_interval="-1")
+        # Loading: no refresh, no replica to copy every document to, translog fsynced in
+        # the background; ``LIVE_SETTINGS`` are put back before the alias moves.
+        definition.settings(
+            refresh_interval="-1",
+            auto_expand_replicas=False,
+            number_of_replicas=0,
+            translog={"durability": "async"},
+        )
     definition.mapping(build_mapping())
     return definition.to_dict()
+
+
+# What a loaded index gets back before it goes live (null: the index default).
+LIVE_SETTINGS = {
+    "index": {
+        "refresh_interval": None,
+        "auto_expand_replicas": "0-1",
+        "translog": {"durability": None},
+    }
+}
 
 
 # --- Query ------------------------------------------------------------------------------
@@ -177,6 +201,10 @@ SNIPPET_LENGTH = 160
 SUGGEST_BELOW = 1
 MAX_RESULT_WINDOW = 10_000
 BULK_CHUNK = 500
+# A rebuild sends bigger requests, two at a time: the cluster analyses one while the
+# client serialises the next.
+REBUILD_CHUNK = 1000
+REBUILD_THREADS = 2
 VERSION_RE = r"-v(\d+)$"
 
 assert set(FACET_FIELDS) == set(FACETS)
@@ -391,25 +419,11 @@ class ElasticsearchStore:
         self, documents: Iterable[SearchDocument], total: int, progress: Progress | None
     ) -> int:
         new = self._create_version({self.building_alias: {}}, loading=True)
-        done = 0
         try:
             if progress:
                 progress(0, total)
-            actions = (
-                {"_op_type": "index", "_index": new, "_id": d.key, "_source": to_source(d)}
-                for d in documents
-            )
-            for _ok, _item in helpers.streaming_bulk(
-                self.loader, actions, chunk_size=BULK_CHUNK, raise_on_error=True
-            ):
-                done += 1
-                if progress and (done % BULK_CHUNK == 0):
-                    progress(done, total)
-            if progress and done % BULK_CHUNK:
-                progress(done, total)
-            self.loader.indices.put_settings(
-                index=new, settings={"index": {"refresh_interval": None}}
-            )
+            done = self._load(new, documents, total, progress)
+            self.loader.indices.put_settings(index=new, settings=LIVE_SETTINGS)
             self.loader.indices.refresh(index=new)
             live = self._alias_indices(self.alias)
             self.client.indices.update_aliases(
@@ -427,6 +441,46 @@ class ElasticsearchStore:
             raise
         self._delete_unused_versions()
         return done
+
+    def _load(
+        self, index: str, documents: Iterable[SearchDocument], total: int, progress: Progress | None
+    ) -> int:
+        """Send the documents in chunks, ``REBUILD_THREADS`` requests in flight.
+
+        Documents are read in this thread (they may come from the ORM, whose connections
+        belong to a thread); the worker threads only send the requests.
+        """
+        done = 0
+        pending: deque[tuple[int, Future]] = deque()
+
+        def settle() -> None:
+            nonlocal done
+            sent, future = pending.popleft()
+            future.result()
+            done += sent
+            if progress:
+                progress(done, total)
+
+        with ThreadPoolExecutor(REBUILD_THREADS) as pool:
+            iterator = iter(documents)
+            while chunk := list(islice(iterator, REBUILD_CHUNK)):
+                operations: list[dict] = []
+                for document in chunk:
+                    operations.append({"index": {"_index": index, "_id": document.key}})
+                    operations.append(to_source(document))
+                pending.append((len(chunk), pool.submit(self._send_chunk, operations)))
+                if len(pending) >= REBUILD_THREADS:
+                    settle()
+            while pending:
+                settle()
+        return done
+
+    def _send_chunk(self, operations: list[dict]) -> None:
+        response = self.loader.bulk(operations=operations)
+        if response["errors"]:
+            raise BulkError(
+                [item for item in response["items"] if item.get("index", {}).get("error")]
+            )
 
     def _delete_unused_versions(self) -> None:
         """Delete versions no alias points at (not the live one, not one being loaded)."""
@@ -533,28 +587,34 @@ class ElasticsearchStore:
             search.aggs.bucket(facet, "terms", field=field, size=FACET_SIZE)
 
         try:
-            response = search.execute()
+            # The plain client, not ``search.execute()``: the DSL's response objects cost
+            # more than the parsing below. The shard request cache keeps the result of a
+            # query already asked (same words, filters and reader tokens: the key is the
+            # whole body) until the next refresh that changes the index.
+            response = self.reader.search(
+                index=self.alias, body=search.to_dict(), request_cache=True
+            ).body
         except NotFoundError:
             return SearchResult(count=0, hits=[], facets={f: [] for f in FACETS}, store=self.name)
 
-        hits = [self._hit(hit) for hit in response.hits]
+        hits = [self._hit(hit) for hit in response["hits"]["hits"]]
+        aggregations = response.get("aggregations", {})
         facets = {
             facet: [
-                FacetValue(value=str(bucket.key), count=bucket.doc_count)
-                for bucket in response.aggregations[facet].buckets
+                FacetValue(value=str(bucket["key"]), count=bucket["doc_count"])
+                for bucket in aggregations.get(facet, {}).get("buckets", [])
             ]
             for facet in FACET_FIELDS
         }
-        # The stubs type hits as a plain list; it is an AttrList that carries the total.
-        count = response.hits.total.value  # type: ignore[attr-defined]
+        count = response["hits"]["total"]["value"]
         suggestion = self._suggest(query) if text and count < SUGGEST_BELOW else None
         return SearchResult(
             count=count, hits=hits, facets=facets, store=self.name, suggestion=suggestion
         )
 
-    def _hit(self, hit: Any) -> Hit:
-        source = hit.to_dict()
-        highlights = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
+    def _hit(self, hit: dict[str, Any]) -> Hit:
+        source = hit.get("_source", {})
+        highlights = hit.get("highlight", {})
         snippet = next(
             (highlights[field][0] for field in SNIPPET_SOURCES if highlights.get(field)), None
         )
@@ -571,7 +631,7 @@ class ElasticsearchStore:
             colleges=tuple(source.get("colleges") or ()),
             theme=source.get("theme") or "",
             date=_date(source.get("date")),
-            score=float(hit.meta.score or 0.0),
+            score=float(hit.get("_score") or 0.0),
         )
 
     # -- suggestions
