@@ -44,6 +44,10 @@ class LoaderBase:
             raise ContentError(path, f"« {value} » n'existe pas ({model._meta.verbose_name})")
         return instance
 
+    def _optional_ref(self, model: type[models.Model], entry: dict, key: str, path: str):
+        """The instance ``entry[key]`` names, or None when the key is absent or empty."""
+        return self._ref(model, entry[key], f"{path}.{key}") if entry.get(key) else None
+
     def _refs(self, model, entry: dict, key: str, path: str, field: str = "slug") -> list:
         return [
             self._ref(model, value, f"{path}.{key}[{index}]", field)

@@ -35,11 +35,7 @@ class PageFields(LoaderBase):
     _pending_meetings: list[tuple[Page, Any, str]]
 
     def _fields_convention(self, entry, path, page_path):
-        territory = (
-            self._ref(Territory, entry["territory"], f"{path}.territory")
-            if entry.get("territory")
-            else None
-        )
+        territory = self._optional_ref(Territory, entry, "territory", path)
         objectives = read_strings(entry, "objectives", path)
         return {
             "territory": territory,

@@ -54,9 +54,7 @@ class PeopleLoader(LoaderBase):
     def _load_territory(self, entry: Any, path: str) -> str:
         check_keys(entry, path, {"slug", "name", "parent", "kind"}, required=("slug", "name"))
         slug = read_slug(entry, "slug", path)
-        parent = (
-            self._ref(Territory, entry["parent"], f"{path}.parent") if entry.get("parent") else None
-        )
+        parent = self._optional_ref(Territory, entry, "parent", path)
         if parent is not None and (parent.slug == slug or slug in self._ancestor_slugs(parent)):
             raise ContentError(f"{path}.parent", "un territoire ne peut pas être son propre parent")
         default_kind = Territory.Kind.DEPARTEMENT if parent else Territory.Kind.REGION
@@ -93,9 +91,7 @@ class PeopleLoader(LoaderBase):
         values = {
             "name": read_text(entry, "name", path, max_length=200),
             "college": self._ref(College, entry["college"], f"{path}.college"),
-            "territory": self._ref(Territory, entry["territory"], f"{path}.territory")
-            if entry.get("territory")
-            else None,
+            "territory": self._optional_ref(Territory, entry, "territory", path),
             "adhesion_date": read_date(entry, "adhesion_date", path),
             "website": read_url(entry, "website", path),
             "type": read_choice(
@@ -119,39 +115,11 @@ class PeopleLoader(LoaderBase):
 
     def _load_user(self, entry: Any, path: str) -> str:
         check_keys(entry, path, self.USER_KEYS, required=("username",))
-        username = read_text(entry, "username", path, max_length=150)
-        try:
-            get_user_model().username_validator(username)
-        except ValidationError:
-            raise ContentError(f"{path}.username", f"identifiant invalide « {username} »") from None
-        email = read_text(entry, "email", path, max_length=254)
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                raise ContentError(
-                    f"{path}.email", f"adresse électronique invalide « {email} »"
-                ) from None
+        username, email = self._identity(entry, path)
         colleges = self._refs(College, entry, "colleges", path)
-        organisation = (
-            self._ref(Organisation, entry["organisation"], f"{path}.organisation")
-            if entry.get("organisation")
-            else None
-        )
-        roles = read_strings(entry, "roles", path)
-        for index, role in enumerate(roles):
-            if role not in ROLES:
-                raise ContentError(
-                    f"{path}.roles[{index}]",
-                    f"rôle « {role} » inconnu ; attendu : {', '.join(ROLES)}",
-                )
-        if "referent" in roles and not colleges:
-            raise ContentError(f"{path}.roles", "un référent doit appartenir à au moins un collège")
-        territory = (
-            self._ref(Territory, entry["territory"], f"{path}.territory")
-            if entry.get("territory")
-            else None
-        )
+        organisation = self._optional_ref(Organisation, entry, "organisation", path)
+        roles = self._roles(entry, path, colleges)
+        territory = self._optional_ref(Territory, entry, "territory", path)
         profile = entry.get("profile", {}) or {}
         check_keys(profile, f"{path}.profile", self.PROFILE_KEYS)
         visibility = self._visibility_choices(
@@ -196,22 +164,54 @@ class PeopleLoader(LoaderBase):
             "profil(s)",
             f"{path}.profile",
         )
-        expertise = read_strings(profile, "expertise", f"{path}.profile")
-        for index, tag in enumerate(expertise):
-            if len(tag) > TAG_LENGTH:
-                raise ContentError(
-                    f"{path}.profile.expertise[{index}]", f"{TAG_LENGTH} caractères au plus"
-                )
-        if sorted(tag.name for tag in member.expertise.all()) != sorted(set(expertise)):
-            member.expertise.set(expertise)
-            member.save()
-            self.report["expertise(s) de membre mise(s) à jour"] += 1
+        self._load_expertise(member, profile, f"{path}.profile")
         before = self._roles_snapshot(member)
         set_colleges(member, colleges)
         apply_roles(member, roles)
         if self._roles_snapshot(member) != before:
             self.report["collège(s) ou rôle(s) de membre modifié(s)"] += 1
         return username
+
+    @staticmethod
+    def _identity(entry: dict, path: str) -> tuple[str, str]:
+        """The username and e-mail address, as Django's validators take them."""
+        username = read_text(entry, "username", path, max_length=150)
+        try:
+            get_user_model().username_validator(username)
+        except ValidationError:
+            raise ContentError(f"{path}.username", f"identifiant invalide « {username} »") from None
+        email = read_text(entry, "email", path, max_length=254)
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ContentError(
+                    f"{path}.email", f"adresse électronique invalide « {email} »"
+                ) from None
+        return username, email
+
+    @staticmethod
+    def _roles(entry: dict, path: str, colleges: list[College]) -> list[str]:
+        roles = read_strings(entry, "roles", path)
+        for index, role in enumerate(roles):
+            if role not in ROLES:
+                raise ContentError(
+                    f"{path}.roles[{index}]",
+                    f"rôle « {role} » inconnu ; attendu : {', '.join(ROLES)}",
+                )
+        if "referent" in roles and not colleges:
+            raise ContentError(f"{path}.roles", "un référent doit appartenir à au moins un collège")
+        return roles
+
+    def _load_expertise(self, member: Member, profile: dict, path: str) -> None:
+        expertise = read_strings(profile, "expertise", path)
+        for index, tag in enumerate(expertise):
+            if len(tag) > TAG_LENGTH:
+                raise ContentError(f"{path}.expertise[{index}]", f"{TAG_LENGTH} caractères au plus")
+        if sorted(tag.name for tag in member.expertise.all()) != sorted(set(expertise)):
+            member.expertise.set(expertise)
+            member.save()
+            self.report["expertise(s) de membre mise(s) à jour"] += 1
 
     @staticmethod
     def _roles_snapshot(member: Member) -> tuple:
