@@ -29,6 +29,7 @@ from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -183,8 +184,13 @@ class AnonymousPageCacheMiddleware:
 
 
 def _purge_on_content_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in CONTENT_APPS:
-        purge_page_cache()
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    # Wagtail creates a site's settings row, with its defaults, on the first read of it:
+    # no page changes then (the admin's first save is an update, and purges).
+    if kwargs.get("created") and issubclass(sender, (BaseSiteSetting, BaseGenericSetting)):
+        return
+    purge_page_cache()
 
 
 def _purge_on_relation_change(sender, action: str, instance, **kwargs) -> None:

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
 from cms.cache import CACHE_HEADER, AnonymousPageCacheMiddleware
+from cms.branding import SiteBranding
 from cms.models import ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 
@@ -88,6 +89,23 @@ def test_publishing_a_change_shows_at_once(client, demo):
     response = client.get(DOSSIER)
     assert cache_state(response) == "miss"
     assert "Non-recours : titre corrigé" in response.content.decode()
+
+
+def test_the_first_read_of_the_site_identity_does_not_purge(client, demo):
+    SiteBranding.objects.all().delete()
+    client.get(DOSSIER)  # reads, and so creates, the site's identity row
+    assert SiteBranding.objects.exists()
+    assert cache_state(client.get(DOSSIER)) == "hit"
+
+
+def test_changing_the_site_identity_shows_at_once(client, demo):
+    client.get(DOSSIER)
+    branding = SiteBranding.objects.get()
+    branding.site_name = "Comité local de démonstration"
+    branding.save()
+    response = client.get(DOSSIER)
+    assert cache_state(response) == "miss"
+    assert "Comité local de démonstration" in response.content.decode()
 
 
 def test_publishing_a_child_updates_the_listing_above_it(client, demo):
