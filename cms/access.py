@@ -14,7 +14,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+from wagtail.models import (
+    BaseViewRestriction,
+    Page,
+    PageViewRestriction,
+    ReferenceIndex,
+    WorkflowState,
+)
+from wagtail.permissions import policy_registry
 
 _CACHE_ATTR = "_cms_access_cache"
 
@@ -139,8 +146,6 @@ def can_view_page(user, page: Page) -> bool:
 
 def _ids_of_pages_using(obj) -> list[int]:
     """Pages (live or not) that reference this document or image (Wagtail's reference index)."""
-    from wagtail.models import ReferenceIndex
-
     page_type = ContentType.objects.get_for_model(Page)
     page_ids = (
         ReferenceIndex.get_references_to(obj)
@@ -161,8 +166,6 @@ def _edits_files(user, obj) -> bool:
     The permission is checked on the file's own collection: a right over one collection
     must not open the files of every other one.
     """
-    from wagtail.permissions import policy_registry
-
     if not user.is_authenticated:
         return False
     # Wagtail's own policy for the model: it knows the owner field (uploaded_by_user).
@@ -198,8 +201,6 @@ def _reviews_a_page_using(user, obj) -> bool:
     submission must not open to its reviewers a file its author may not see. Reviewing
     one's own submission opens nothing more than one could already see.
     """
-    from wagtail.models import WorkflowState
-
     if not user.is_authenticated:
         return False
     page_ids = _ids_of_pages_using(obj)
