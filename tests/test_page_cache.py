@@ -16,8 +16,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
-from cms.cache import CACHE_HEADER, AnonymousPageCacheMiddleware
 from cms.branding import SiteBranding
+from cms.cache import CACHE_HEADER, AnonymousPageCacheMiddleware
 from cms.models import ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 
