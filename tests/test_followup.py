@@ -392,6 +392,15 @@ def test_archiving_is_in_the_audit_log(site):
     assert ModelLogEntry.objects.for_instance(tracked).filter(action="followup.archived").exists()
 
 
+def test_the_admin_history_does_not_name_a_college_only_item_to_another_college(client, site):
+    client.force_login(site["ref-pa"])
+    update(client, item(SECRET), status="retenue", progress=10)
+    client.force_login(site["ref-af"])
+    response = client.get("/admin/reports/site-history/")
+    assert response.status_code == 200
+    assert SECRET not in response.content.decode()
+
+
 # ---------------------------------------------------------------------------
 # The board
 
