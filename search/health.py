@@ -1,9 +1,9 @@
 """Health of the site for load balancers and supervisors: /sante/ and /sante/pret/.
 
 Here, in the top layer, because readiness asks every part of the stack: the database,
-the shared cache, the search store and the task queue. Answers are JSON with fixed words
-only ("ok", "en panne"…): no error message, host name or version, which would tell an
-attacker what runs behind.
+the shared cache, the search store, the task queue and the worker's heartbeat. Answers
+are JSON with fixed words only ("ok", "en panne"…): no error message, host name or
+version, which would tell an attacker what runs behind.
 """
 
 from __future__ import annotations
@@ -20,12 +20,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from search import breaker
+from search.heartbeat import last_heartbeat
 from search.service import answers, elasticsearch_store
 
 OK = "ok"
 DOWN = "en panne"
+LATE = "en retard"
+DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 # A task queued longer ago than this, and still waiting, means no worker takes tasks.
 STALLED_QUEUE = timedelta(minutes=10)
+# The timer queues a heartbeat every 5 minutes: three missed beats mean no worker runs
+# (or no timer queues them), even when no other task waits to tell.
+STALE_HEARTBEAT = timedelta(minutes=15)
 
 
 def _database() -> str:
@@ -57,7 +63,7 @@ def _search() -> str:
 
 
 def _tasks() -> str:
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+    if settings.TASKS["default"]["BACKEND"] != DATABASE_TASKS:
         return "immediates"
     from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -70,6 +76,17 @@ def _tasks() -> str:
         return DOWN
 
 
+def _worker() -> str:
+    if settings.TASKS["default"]["BACKEND"] != DATABASE_TASKS:
+        return "immediates"
+    try:
+        beat = last_heartbeat()
+    except DatabaseError:
+        return DOWN
+    # Never beaten counts as late: a worker or timer that never ran is the same alarm.
+    return OK if beat is not None and beat > timezone.now() - STALE_HEARTBEAT else LATE
+
+
 @never_cache
 @require_GET
 def liveness(request: HttpRequest) -> JsonResponse:
@@ -80,7 +97,13 @@ def liveness(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def readiness(request: HttpRequest) -> JsonResponse:
-    """Whether this process can serve: 503 when the database, cache or task queue fails."""
-    checks = {"base": _database(), "cache": _cache(), "recherche": _search(), "taches": _tasks()}
-    ready = DOWN not in checks.values()
+    """Whether this process can serve: 503 when the database, cache, queue or worker fail."""
+    checks = {
+        "base": _database(),
+        "cache": _cache(),
+        "recherche": _search(),
+        "taches": _tasks(),
+        "travailleur": _worker(),
+    }
+    ready = DOWN not in checks.values() and LATE not in checks.values()
     return JsonResponse({"statut": OK if ready else DOWN, **checks}, status=200 if ready else 503)

@@ -65,6 +65,7 @@ def test_each_timer_starts_a_service_of_its_own_name(timer):
         "search_index reconcile",
         "clearsessions",
         "send_queued_emails",
+        "worker_heartbeat",
     ],
 )
 def test_each_scheduled_job_has_a_timer(command):
