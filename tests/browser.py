@@ -146,13 +146,13 @@ def _migrated_state(request):
         state = getattr(connection, "_test_serialized_contents", None)
         if state is None:
             state = connection.creation.serialize_db_to_string()
-    yield _content_types_first(state)
+    yield content_types_first(state)
     if own_setup is not None:
         with blocker.unblock():
             teardown_databases(own_setup, verbosity=0)
 
 
-def _content_types_first(state: str) -> str:
+def content_types_first(state: str) -> str:
     """The serialized state with the content types restored before the pages.
 
     Building a page from its serialized row asks ``ContentType.objects.get_for_model``
@@ -165,22 +165,22 @@ def _content_types_first(state: str) -> str:
     return json.dumps(objects)
 
 
-def _back_to_migrated_state(state: str) -> None:
-    from django.apps import apps
+def back_to_migrated_state(state: str) -> None:
+    """Flush every table and restore the migrated rows, ids and all (content types first)."""
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
 
-    # Wagtail's Task.__init__ looks up its content type when a subclass row (such as
-    # GroupApprovalTask) is rebuilt without its parent's id. On a flushed database that
-    # lookup would create the row the state restores next (a duplicate key), unless the
-    # cache already holds it: fill the cache before flushing.
-    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
     # As Django's serialized rollback does: sequences go on past the restored ids.
     call_command(
         "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
     )
+    # The cache may hold content types a flush with post_migrate recreated under other ids.
+    # Emptied, it finds the restored rows: they come first in the state, and Wagtail's Page
+    # and Task look theirs up only when their own rows are rebuilt, after them.
+    ContentType.objects.clear_cache()
     connection.creation.deserialize_db_from_string(state)
+    ContentType.objects.clear_cache()
 
 
 def _log_in_demo_readers() -> None:
@@ -202,7 +202,7 @@ def _demo_server(_migrated_state, django_db_blocker):
     server._live_server_modified_settings.enable()
     try:
         with django_db_blocker.unblock():
-            _back_to_migrated_state(_migrated_state)
+            back_to_migrated_state(_migrated_state)
             ContentLoader.from_file(DEMO_CONTENT).load()
             _log_in_demo_readers()
         yield server.url
@@ -213,7 +213,7 @@ def _demo_server(_migrated_state, django_db_blocker):
         server.stop()
         server._live_server_modified_settings.disable()
         with django_db_blocker.unblock():
-            _back_to_migrated_state(_migrated_state)
+            back_to_migrated_state(_migrated_state)
 
 
 @pytest.fixture

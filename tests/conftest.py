@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from pytest_django.plugin import blocking_manager_key
 
 from cms.content_loader import ContentLoader
 
@@ -39,6 +40,38 @@ def pytest_unconfigure(config):
     media_root = getattr(config, "test_media_root", None)
     if media_root is not None:
         shutil.rmtree(media_root, ignore_errors=True)
+
+
+def _commits(item: pytest.Item) -> bool:
+    """The test runs outside a rolled-back transaction, and Django flushes after it."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Give the migrated site (home page, default site) back after a test that commits.
+
+    Django flushes every table after such a test and counts on running them last, as its
+    runner and pytest-django order them; pytest-xdist's ``--dist loadfile`` hands a worker
+    whole files, so the next test may be any test, and it expects the migrated rows.
+    """
+    yield
+    if nextitem is None or not _commits(item):
+        return
+    from django.db import connection
+
+    from tests.browser import back_to_migrated_state, content_types_first
+
+    state = getattr(connection, "_test_serialized_contents", None)
+    if state is None:  # no test of this session asked for a serialized rollback
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        back_to_migrated_state(content_types_first(state))
 
 
 @pytest.fixture(autouse=True)

@@ -82,12 +82,17 @@ def heartbeats():
     return DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path)
 
 
+# The worker closes its connection, so these tests commit; the flush after them must
+# give back the migrated site (home page, default site) to the tests that follow.
+WITH_THE_WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 def run_worker() -> None:
     """One pass of the real worker: it takes what waits, then exits."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes its connection
+@WITH_THE_WORKER
 def test_readiness_is_ok_once_the_worker_has_run_a_queued_heartbeat(client, settings):
     settings.TASKS = DATABASE_TASKS
     call_command("worker_heartbeat", stdout=StringIO())
@@ -98,7 +103,7 @@ def test_readiness_is_ok_once_the_worker_has_run_a_queued_heartbeat(client, sett
     assert response.json()["taches"] == "ok"
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes its connection
+@WITH_THE_WORKER
 def test_readiness_is_503_when_the_last_heartbeat_is_older_than_the_threshold(client, settings):
     settings.TASKS = DATABASE_TASKS
     call_command("worker_heartbeat", stdout=StringIO())
@@ -139,7 +144,7 @@ def test_the_heartbeat_command_queues_no_second_beat_while_one_waits(settings):
     assert "attend déjà" in second.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes its connection
+@WITH_THE_WORKER
 def test_the_heartbeat_command_keeps_only_the_latest_finished_beat(settings):
     settings.TASKS = DATABASE_TASKS
     for _ in range(3):
