@@ -26,6 +26,7 @@ from search.service import answers, elasticsearch_store
 OK = "ok"
 DOWN = "en panne"
 LATE = "en retard"
+DEGRADED = "dégradé"
 DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 # A task queued longer ago than this, and still waiting, means no worker takes tasks.
 STALLED_QUEUE = timedelta(minutes=10)
@@ -97,13 +98,19 @@ def liveness(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def readiness(request: HttpRequest) -> JsonResponse:
-    """Whether this process can serve: 503 when the database, cache, queue or worker fail."""
-    checks = {
-        "base": _database(),
-        "cache": _cache(),
-        "recherche": _search(),
-        "taches": _tasks(),
-        "travailleur": _worker(),
-    }
-    ready = DOWN not in checks.values() and LATE not in checks.values()
-    return JsonResponse({"statut": OK if ready else DOWN, **checks}, status=200 if ready else 503)
+    """Whether this process can serve: 503 only when its database or cache fails.
+
+    The queue and the worker run beside the web processes: when they stall, pages are still
+    served (e-mails and index updates wait), so the answer is « dégradé » with a 200. A load
+    balancer must not take every web process out of service for a worker's fault; a
+    supervisor reads the words.
+    """
+    serving = {"base": _database(), "cache": _cache()}
+    beside = {"recherche": _search(), "taches": _tasks(), "travailleur": _worker()}
+    if DOWN in serving.values():
+        status, code = DOWN, 503
+    elif DOWN in beside.values() or LATE in beside.values():
+        status, code = DEGRADED, 200
+    else:
+        status, code = OK, 200
+    return JsonResponse({"statut": status, **serving, **beside}, status=code)
