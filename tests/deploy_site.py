@@ -12,6 +12,8 @@ output, starting with ``REPLY`` (one process serves the module: Django starts on
 - ``load``: the tree, two readers, their files; answers the URLs of the pages and files;
 - ``retitle SLUG TITLE``: publishes a new revision of the page under that title;
 - ``restrict SLUG COLLEGE``: restricts the page to that college;
+- ``publish SLUG TITLE``: publishes a new contribution in the dossier;
+- ``pending``: how many index operations wait for a store (``PendingOperation``);
 - ``state``: what the site holds (pages, accounts, documents with their bytes, a search).
 """
 
@@ -35,8 +37,9 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
 from cms.content_loader import ContentLoader
-from cms.models import ContributionAttachment, ContributionPage
+from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
+from search.models import PendingOperation
 
 PUBLIC_BYTES = b"%PDF-1.4 compte rendu public"
 RESTRICTED_BYTES = b"%PDF-1.4 compte rendu reserve"
@@ -104,6 +107,18 @@ def retitle(slug: str, title: str) -> None:
     page.save_revision().publish()
 
 
+def publish(slug: str, title: str) -> None:
+    contribution = ContributionPage(
+        title=title, slug=slug, date="2024-01-01", summary="Publiée par un autre processus."
+    )
+    DossierPage.objects.get(slug="ouvert").add_child(instance=contribution)
+    contribution.save_revision().publish()
+
+
+def pending() -> int:
+    return PendingOperation.objects.count()
+
+
 def restrict(slug: str, college: str) -> None:
     set_visibility(Page.objects.get(slug=slug), Visibility.colleges([college]))
 
@@ -132,10 +147,14 @@ def answer(line: str) -> object:
         return load()
     if command == "state":
         return state()
+    if command == "pending":
+        return pending()
     if command == "retitle":
         retitle(*arguments)
     elif command == "restrict":
         restrict(*arguments)
+    elif command == "publish":
+        publish(*arguments)
     else:
         raise ValueError(f"unknown command {command}")
     return "ok"

@@ -1,5 +1,7 @@
 """Test settings: the project's settings with plain HTTP and fast password hashing."""
 
+import os
+
 from cms.settings import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False
@@ -18,6 +20,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The breaker's probe runs in a thread, which an in-memory test database cannot follow:
 # tests probe by calling search.service.probe().
 SEARCH_BREAKER_BACKGROUND_PROBE = False
+# The deployment tests' processes (tests/test_deploy_stack.py) are servers of their own, on
+# disk databases: they search on the stack's node and probe it in the background, as in
+# production. (ELASTICSEARCH_URL is the test session's node, which they must not touch.)
+if os.environ.get("STACK_ELASTICSEARCH_URL"):
+    ELASTICSEARCH_URL = os.environ["STACK_ELASTICSEARCH_URL"]
+    SEARCH_BREAKER_BACKGROUND_PROBE = True
 # Axes stays on; only Client.login, which has no request, gets a bare one.
 AUTHENTICATION_BACKENDS = [
     "tests.auth_backends.RequestlessLoginBackend",

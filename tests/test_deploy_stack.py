@@ -1,18 +1,22 @@
 """The production stack on loopback: nginx in front of two gunicorn processes sharing one
-PostgreSQL database and one Redis (issue 13).
+PostgreSQL database, one Redis and one Elasticsearch node (issue 13).
 
 nginx (deploy/nginx/intranet.conf, TLS and HTTP/2) balances two gunicorn processes
 (deploy/gunicorn.conf.py); files go out by X-Accel-Redirect once Django has checked the
-reader. The site lives in a copy of the test database, so that the three processes
-(two servers and tests/deploy_site.py, which publishes and restricts) see the same rows;
-the test process itself never writes to it.
+reader. The site lives in a copy of the test database, so that the servers and the
+processes of tests/deploy_site.py, which publish and restrict, see the same rows; the
+test process itself never writes to it. The Elasticsearch node is the stack's own, so
+that a test can stop it while editors publish and start it again.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import time
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -36,6 +40,7 @@ from tests.deploy_stack import (
     start_redis,
     wait_until_answering,
 )
+from tests.search.es_fixture import DevNode, unavailable
 
 # The marker has pytest-django create the test database, which the stack copies.
 pytestmark = [
@@ -47,6 +52,7 @@ pytestmark = [
 
 
 CACHE_HEADER = "X-Page-Cache"
+OUTAGE_PUBLISHES = 50
 
 
 @dataclass
@@ -56,9 +62,20 @@ class Stack:
     processes: list[str]  # each gunicorn process, straight
     urls: dict[str, str]
     changer: SiteChanger
+    elasticsearch: DevNode
+    env: dict[str, str]
+    workdir: object
 
     def change(self, *arguments: str) -> None:
         assert self.changer.ask(" ".join(arguments)) == "ok"
+
+
+def start_elasticsearch(node: DevNode) -> None:
+    try:
+        node.start()
+    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+        node.stop()
+        unavailable(f"could not start the stack's node: {error}")
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +92,9 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
     database = copy_test_database(django_db_blocker)
     services: list[Service] = []
     changer = None
+    elasticsearch = DevNode(workdir)
+    # The node takes the longest to start: it starts while the rest does.
+    starting = ThreadPoolExecutor(max_workers=1).submit(start_elasticsearch, elasticsearch)
     try:
         redis, redis_url = start_redis(workdir)
         services.append(redis)
@@ -93,7 +113,15 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{https_port}",
             "SECRET_KEY": "cle-de-test-du-deploiement-" + "x" * 40,
+            "STACK_ELASTICSEARCH_URL": elasticsearch.url,
+            "SEARCH_INDEX_PREFIX": f"stack-{uuid.uuid4().hex[:8]}",
+            # Only a stopped node may fail these tests, not a loaded machine.
+            "ELASTICSEARCH_TIMEOUT": "30",
+            "ELASTICSEARCH_SEARCH_TIMEOUT": "30",
+            "SEARCH_BREAKER_PROBE_INTERVAL": "1",
         }
+        # The site is loaded, and indexed, once the node answers.
+        starting.result()
         # The three processes start together; the servers need the rows only when asked.
         changer = SiteChanger(env, workdir / "site.log")
         changer.send("load")
@@ -111,12 +139,18 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
             processes=[f"http://127.0.0.1:{port}" for port in ports],
             urls=urls,
             changer=changer,
+            elasticsearch=elasticsearch,
+            env=env,
+            workdir=workdir,
         )
     finally:
         if changer is not None:
             changer.stop()
         for service in reversed(services):
             service.stop()
+        if not starting.cancel():
+            starting.exception()  # a node still starting is waited for, then stopped
+        elasticsearch.stop()
         drop_database(database)
 
 
@@ -297,6 +331,82 @@ def test_a_session_opened_through_one_process_is_known_to_the_other(stack):
     assert status == 302
     response = session.get(second + stack.urls["restricted_document"], timeout=30)
     assert response.status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# Two processes, one Elasticsearch node: what one process writes, both find
+
+
+def search(base: str, text: str, session: requests.Session | None = None) -> dict:
+    response = (session or browser()).get(f"{base}/api/search/", params={"q": text}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def titles(found: dict) -> list[str]:
+    return sorted(hit["title"] for hit in found["results"])
+
+
+def test_searches_in_both_processes_are_answered_by_elasticsearch(stack):
+    for process in stack.processes:
+        found = search(process, "contribution")
+        assert found["store"] == "elasticsearch"
+        assert found["count"] >= 1
+
+
+def test_a_contribution_published_by_another_process_is_found_by_both(stack):
+    stack.change("publish", "trimestre", "Bilan trimestriel")
+    for process in stack.processes:
+        found = search(process, "trimestriel")
+        assert (found["store"], titles(found)) == ("elasticsearch", ["Bilan trimestriel"])
+
+
+def test_a_restriction_added_elsewhere_hides_the_page_from_both_searches(stack, readers):
+    stack.change("publish", "semestre", "Bilan semestriel")
+    stack.change("restrict", "semestre", "personnes-accompagnees")
+    for process in stack.processes:
+        assert search(process, "semestriel")["results"] == []
+        assert search(process, "semestriel", readers["formation"])["results"] == []
+        found = search(process, "semestriel", readers["pa"])
+        assert (found["store"], titles(found)) == ("elasticsearch", ["Bilan semestriel"])
+
+
+def wait_for(condition, seconds: float = 120) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(1)
+    return True
+
+
+def test_publishes_while_elasticsearch_is_stopped_all_reach_it_after_restart(stack):
+    """50 publishes through two processes while the node is stopped: none is lost."""
+    second = SiteChanger(stack.env, stack.workdir / "site-b.log")
+    try:
+        stack.elasticsearch.stop()
+        for number in range(OUTAGE_PUBLISHES):
+            changer = (stack.changer, second)[number % 2]
+            assert changer.ask(f"publish panne-{number} Publication en panne {number}") == "ok"
+
+        # Meanwhile both servers answer from the database, with a notice, and miss nothing.
+        for process in stack.processes:
+            found = search(process, "panne")
+            assert (found["store"], found["count"]) == ("database", OUTAGE_PUBLISHES)
+            assert found["notice"]
+        assert stack.changer.ask("pending") > 0
+
+        start_elasticsearch(stack.elasticsearch)
+        # A background probe (one for the stack, in whichever process saw the failure
+        # first) replays the queue; until then searches answer from the database.
+        assert wait_for(
+            lambda: all(search(p, "panne")["store"] == "elasticsearch" for p in stack.processes)
+        ), "Elasticsearch did not catch up"
+        assert stack.changer.ask("pending") == 0
+        for process in stack.processes:
+            assert search(process, "panne")["count"] == OUTAGE_PUBLISHES
+    finally:
+        second.stop()
 
 
 def test_a_lockout_counted_by_one_process_holds_in_the_other(stack):

@@ -18,7 +18,7 @@ from search.service import (
     elasticsearch_store,
     probe,
 )
-from tests.search.test_outage import load_dossier, public_search, publish_contributions
+from tests.search.engine_down import load_dossier, public_search, publish_contributions
 
 
 class HungServer:
