@@ -31,6 +31,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -106,6 +107,14 @@ SPELLING = analyzer(
 def _text(exact: bool = False) -> Text:
     fields = {"exact": Text(analyzer=FOLDED)} if exact else {}
     return Text(analyzer=FRENCH, fields=fields, copy_to="spelling")
+
+
+@dataclass(frozen=True)
+class ClusterHealth:
+    status: str  # green, yellow or red
+    nodes: int
+    unassigned_shards: int
+    live_indices: list[str]  # behind the alias: one, or none before the first write
 
 
 def build_mapping() -> Mapping:
@@ -492,6 +501,21 @@ class ElasticsearchStore:
             self.client.options(ignore_status=404).indices.delete(index=",".join(unused))
 
     # -- reads
+
+    def health(self) -> ClusterHealth:
+        """The cluster's health and the index the alias points to (``search_index status``)."""
+
+        def run() -> ClusterHealth:
+            cluster = self.client.cluster.health()
+            aliases = self.client.options(ignore_status=404).indices.get_alias(name=self.alias)
+            return ClusterHealth(
+                status=cluster["status"],
+                nodes=cluster["number_of_nodes"],
+                unassigned_shards=cluster["unassigned_shards"],
+                live_indices=sorted(aliases.body) if aliases.meta.status == 200 else [],
+            )
+
+        return self._call(run)
 
     def count(self) -> int:
         def run() -> int:

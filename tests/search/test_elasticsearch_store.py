@@ -5,9 +5,11 @@ test_store_contract.py."""
 from __future__ import annotations
 
 import datetime
+import io
 import time
 
 import pytest
+from django.core.management import call_command
 
 from search.contract import SearchDocument, SearchQuery, StoreUnavailable
 from search.stores.elasticsearch import ElasticsearchStore
@@ -164,6 +166,34 @@ def test_rebuild_moves_the_alias_to_a_new_version_and_deletes_the_old_one(elasti
     assert elasticsearch_store.count() == 3
     assert set(elasticsearch_store.fingerprints()) == {"page:2", "page:3", "page:4"}
     assert progress[0] == 0 and progress[-1] == 3
+
+
+def test_health_names_no_live_index_before_the_first_write(elasticsearch_store):
+    assert elasticsearch_store.health().live_indices == []
+
+
+def test_health_gives_the_cluster_state_and_the_index_behind_the_alias(elasticsearch_store):
+    elasticsearch_store.index([document(1)])
+
+    health = elasticsearch_store.health()
+
+    assert health.status in ("green", "yellow")
+    assert health.nodes >= 1
+    assert health.live_indices == [f"{elasticsearch_store.alias}-v1"]
+
+
+@pytest.mark.django_db
+def test_status_command_shows_the_cluster_health_and_the_live_index(elasticsearch_store, settings):
+    settings.ELASTICSEARCH_URL = elasticsearch_store.url
+    settings.SEARCH_INDEX_PREFIX = elasticsearch_store.alias
+    elasticsearch_store.index([document(1)])
+    out = io.StringIO()
+
+    call_command("search_index", "status", stdout=out)
+
+    health = elasticsearch_store.health()
+    assert f"Grappe : état {health.status}, {health.nodes} nœud(s)" in out.getvalue()
+    assert f"Alias {elasticsearch_store.alias} → {elasticsearch_store.alias}-v1" in out.getvalue()
 
 
 def test_searches_keep_answering_from_the_old_version_during_a_rebuild(elasticsearch_store):

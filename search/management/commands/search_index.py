@@ -8,6 +8,7 @@ from search.contract import StoreUnavailable
 from search.documents import all_documents, count_pages
 from search.indexing import retry_pending
 from search.service import stores
+from search.stores.elasticsearch import ElasticsearchStore
 
 
 class ProgressBar:
@@ -92,6 +93,22 @@ class Command(BaseCommand):
         for store in stores():
             try:
                 self.stdout.write(f"{store.name} : {store.count()} documents indexés")
+                if isinstance(store, ElasticsearchStore):
+                    self.write_cluster_health(store)
             except StoreUnavailable as error:
                 self.stdout.write(f"{store.name} : injoignable ({error})")
         self.stdout.write(f"Opérations en attente : {PendingOperation.objects.count()}")
+
+    def write_cluster_health(self, store: ElasticsearchStore) -> None:
+        health = store.health()
+        style = {"green": self.style.SUCCESS, "yellow": self.style.WARNING}.get(
+            health.status, self.style.ERROR
+        )
+        self.stdout.write(
+            style(
+                f"Grappe : état {health.status}, {health.nodes} nœud(s), "
+                f"{health.unassigned_shards} fragment(s) non attribué(s)"
+            )
+        )
+        live = ", ".join(health.live_indices) or "aucun (pas encore d'écriture)"
+        self.stdout.write(f"Alias {store.alias} → {live}")
