@@ -1,13 +1,10 @@
 from django.apps import AppConfig
 
+from shared.apps import ConnectsSignalsOnReady
 
-class MeetingsConfig(AppConfig):
+
+class MeetingsConfig(ConnectsSignalsOnReady, AppConfig):
     name = "cms.meetings"
     label = "meetings"
     verbose_name = "Rencontres et inscriptions"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cms.meetings import signals
-
-        signals.connect()

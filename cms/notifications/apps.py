@@ -1,11 +1,10 @@
 from django.apps import AppConfig
 
+from shared.apps import ConnectsSignalsOnReady
 
-class NotificationsConfig(AppConfig):
+
+class NotificationsConfig(ConnectsSignalsOnReady, AppConfig):
     name = "cms.notifications"
     label = "notifications"
     verbose_name = "Notifications"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cms.notifications import signals  # noqa: F401
