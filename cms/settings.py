@@ -48,6 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "cms",
+    "cms.contact",
     "cms.dossiers",
     "cms.editorial",
     "cms.followup",
@@ -399,6 +400,13 @@ AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
 PASSWORD_RESET_LIMIT_PER_IP = 10
 PASSWORD_RESET_WINDOW = timedelta(hours=1)
+# The contact page (cms/contact/): messages per client address and per signed-in account
+# in CONTACT_WINDOW, counted in the default cache like the password resets; messages are
+# deleted CONTACT_MESSAGES_KEPT_FOR after they arrive (manage.py anonymise_former_members).
+CONTACT_LIMIT_PER_IP = 5
+CONTACT_LIMIT_PER_ACCOUNT = 10
+CONTACT_WINDOW = timedelta(hours=1)
+CONTACT_MESSAGES_KEPT_FOR = timedelta(days=365)
 # Wagtail's own "forgotten password" under /admin/ would bypass that throttle and the
 # site's rules for accounts without a password: the site's form at /mot-de-passe/ is the one.
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -55,6 +55,7 @@ urlpatterns = [
     path("mot-de-passe/", include(password_reset_urls)),
     path("", include("members.urls")),
     path("", include("search.urls")),
+    path("contact/", include("cms.contact.urls")),
     path("propositions/", include("cms.editorial.urls")),
     path("preconisations/", include("cms.followup.urls")),
     path("inscriptions/", include("cms.meetings.urls")),

@@ -277,6 +277,10 @@ CHECKED_PAGES = [
     CheckedPage(
         "adhesion-errors", "/rejoindre/", "Rejoindre la convention", submit="Envoyer ma demande"
     ),
+    CheckedPage("contact", "/contact/", "Écrire à la coordination"),
+    CheckedPage(
+        "contact-errors", "/contact/", "Écrire à la coordination", submit="Envoyer le message"
+    ),
     CheckedPage("profile", "/mon-profil/", "Mon profil", user="membre"),
     CheckedPage("personal-data", "/mes-donnees/", "Mes données personnelles", user="membre"),
     CheckedPage("my-space", "/mon-espace/", "Mon espace", user="membre"),

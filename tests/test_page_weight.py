@@ -61,6 +61,7 @@ PAGE_CASES = [
     PageCase("standard", "/mentions-legales/"),
     PageCase("search", "/recherche/?q=num%C3%A9rique"),
     PageCase("login", "/connexion/", for_members=False),
+    PageCase("contact", "/contact/"),
     PageCase("reglement-versions", "/paca/reglement/versions/"),
     PageCase("reglement-compare", a_reglement_comparison),
     PageCase("my-space", "/mon-espace/", public=False),

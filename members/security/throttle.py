@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -44,14 +45,20 @@ def password_reset_refused_until(email: str, ip_address: str | None) -> datetime
         (f"password-reset:email:{digest}", settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
         (f"password-reset:ip:{ip_address or 'unknown'}", settings.PASSWORD_RESET_LIMIT_PER_IP),
     ]
-    refused_until = None
+    return refused_until(counters, window)
+
+
+def refused_until(counters: Iterable[tuple[str, int]], window: int) -> datetime | None:
+    """Count one request on each (cache key, limit); when one is over its limit, the time
+    when requests are accepted again. The public forms' throttles share it."""
+    ends_at = None
     for key, limit in counters:
         count, ends = _count(key, window)
         if count > limit:
-            refused_until = max(refused_until or ends, ends)
-    if refused_until is None:
+            ends_at = max(ends_at or ends, ends)
+    if ends_at is None:
         return None
-    return timezone.localtime(datetime.fromtimestamp(refused_until, tz=UTC))
+    return timezone.localtime(datetime.fromtimestamp(ends_at, tz=UTC))
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):

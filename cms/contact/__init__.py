@@ -1,0 +1,1 @@
+"""Reaching the coordination: the contact form, its messages and their answers in the admin."""
