@@ -150,6 +150,23 @@ def rolled_back(django_db_blocker):
         transaction.set_rollback(True)
 
 
+def loaded_once(name: str, *documents: dict):
+    """A module-scoped fixture called `name`: `documents` loaded once, rolled back after the module.
+
+    Each test still runs in its own savepoint (through the ``db`` fixture), so tests
+    of one module cannot see each other's changes.
+    """
+
+    @pytest.fixture(scope="module", name=name)
+    def fixture(django_db_setup, django_db_blocker):
+        with rolled_back(django_db_blocker):
+            for document in documents:
+                load(document)
+            yield
+
+    return fixture
+
+
 @pytest.fixture
 def demo_content(db):
     return ContentLoader.from_file(DEMO_CONTENT).load()

@@ -35,20 +35,28 @@ def formation_dossier(*contributions: dict, title: str = "Dossier formation") ->
     return dossier("ferme", title, "Jeunesse", *contributions, visibility=FORMATION_COLLEGE)
 
 
-def dossier_tree(*dossiers: dict, beside: tuple[dict, ...] = (), **document: Any) -> dict:
+def dossier_tree(
+    *dossiers: dict, beside: tuple[dict, ...] = (), convention: str = "c", **document: Any
+) -> dict:
     """A content document whose pages are the convention « c » and its dossiers « d ».
 
-    ``beside``: other sections of the convention, after « d »; ``document``: the other
-    lists of the file (colleges, users…).
+    ``beside``: other sections of the convention, after « d »; ``convention``: its slug,
+    for a module whose other data already has a « c »; ``document``: the other lists of
+    the file (colleges, users…).
     """
     index = {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": list(dossiers)}
-    convention = {
+    page = {
         "type": "convention",
-        "slug": "c",
+        "slug": convention,
         "title": "Convention",
         "children": [index, *beside],
     }
-    return {**document, "pages": [convention]}
+    return {**document, "pages": [page]}
+
+
+def shown(content: str, *texts: str) -> set[str]:
+    """Which of `texts` a page shows: one assertion then checks the shown and the hidden."""
+    return {text for text in texts if text in content}
 
 
 PUBLIC = contribution("pub", "Contribution publique", "2021-01-01")

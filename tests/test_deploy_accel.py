@@ -17,20 +17,16 @@ from wagtail.utils.sendfile import _get_sendfile
 from cms.accel import ACCEL_HEADER, accelerated
 from cms.models import ContributionAttachment, ContributionPage
 from tests.conftest import load
+from tests.pages import PA_COLLEGE, contribution, dossier, dossier_tree
 
-TREE = {
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "ouvert", "title": "Dossier", "theme": "Éthique",
-                 "children": [
-                     {"type": "contribution", "slug": "pa", "title": "Réservée",
-                      "date": "2021-01-03", "visibility": {"colleges": ["personnes-accompagnees"]}},
-                 ]},
-            ]},
-        ]},
-    ]
-}  # fmt: skip
+TREE = dossier_tree(
+    dossier(
+        "ouvert",
+        "Dossier",
+        "Éthique",
+        contribution("pa", "Réservée", "2021-01-03", visibility=PA_COLLEGE),
+    )
+)
 
 
 @pytest.fixture

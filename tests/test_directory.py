@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from members.models import Member
 from members.vcard import fold, vcard_for
 from members.visibility import Viewer, card_for, may_see_field, shown_name, with_visible_field
-from tests.conftest import load, rolled_back
+from tests.conftest import load, loaded_once, users_by_name
+from tests.profile_helpers import profile_post
 
 PUBLIC_DIRECTORY = "/c/annuaire/"
 MEMBERS_DIRECTORY = "/m/annuaire/"
@@ -189,16 +190,12 @@ SEES = {
 VIEWER_USERNAMES = {"same-college": "collegue", "other-college": "autre", "self": "sujet"}
 
 
-@pytest.fixture(scope="module")
-def directory_site(django_db_setup, django_db_blocker):
-    with rolled_back(django_db_blocker):
-        load(DATA)
-        yield
+directory_site = loaded_once("directory_site", DATA)
 
 
 @pytest.fixture
 def site(directory_site, db):
-    return {user.username: user for user in get_user_model().objects.all()}
+    return users_by_name()
 
 
 def member(username: str) -> Member:
@@ -573,21 +570,18 @@ def test_vcard_folds_long_lines_at_75_octets():
 # -- own profile ------------------------------------------------------------------------------
 
 
-def valid_post(**changes) -> dict:
-    data = {
-        "fonction": "Formatrice",
-        "phone": "04 91 11 22 33",
-        "address": "12 rue des Tilleuls, Marseille",
-        "bio": "Anime des ateliers.",
-        "expertise_text": "médiation familiale, accueil",
-        "visibility_email": "members",
-        "visibility_phone": "college",
-        "visibility_address": "hidden",
-        "visibility_bio": "members",
-        "visibility_expertise": "members",
-    }
-    data.update(changes)
-    return data
+# The subject's profile as the tests fill it in.
+FILLED_IN = {
+    "fonction": "Formatrice",
+    "phone": "04 91 11 22 33",
+    "address": "12 rue des Tilleuls, Marseille",
+    "bio": "Anime des ateliers.",
+    "expertise_text": "médiation familiale, accueil",
+}
+
+
+def valid_post(**changes: str) -> dict:
+    return profile_post({"email": "members", "phone": "college"}, **{**FILLED_IN, **changes})
 
 
 def test_anonymous_is_sent_to_login_from_own_profile(client, site):

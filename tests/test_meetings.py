@@ -18,7 +18,8 @@ from cms.meetings import services
 from cms.meetings.models import Registration, TravelSupportRequest
 from cms.meetings.queries import registrations_of
 from cms.models import ContributionPage, EventPage
-from tests.conftest import COLLEGES, load, rolled_back
+from tests.conftest import COLLEGES, load, loaded_once, users_by_name
+from tests.pages import contribution, dossier, dossier_tree
 
 NOW = timezone.localtime()
 
@@ -93,18 +94,12 @@ OPEN = "/c/rencontres/ouverte/"
 SUBMIT = "S’inscrire à la rencontre"
 
 
-@pytest.fixture(scope="module")
-def meetings_data(django_db_setup, django_db_blocker):
-    """Loaded once for the module; each test runs in its own savepoint."""
-    with rolled_back(django_db_blocker):
-        load({"colleges": COLLEGES})
-        load(DATA)
-        yield
+meetings_data = loaded_once("meetings_data", {"colleges": COLLEGES}, DATA)
 
 
 @pytest.fixture
 def site(meetings_data, db):
-    return {u.username: u for u in get_user_model().objects.all()}
+    return users_by_name()
 
 
 def event(slug: str) -> EventPage:
@@ -261,12 +256,20 @@ def test_a_meeting_without_capacity_never_fills(site):
     assert all(outcome.registration.is_confirmed for outcome in outcomes)
 
 
+def cancel_from_a_full_meeting(site: dict, capture_on_commit, username: str) -> None:
+    """Dora and Émile hold the two places, Camille then Bruno wait; `username` cancels.
+
+    The e-mails a commit would send are sent (``capture_on_commit`` executes them).
+    """
+    fill(site, "dora", "emile", "camille", "bruno")
+    with capture_on_commit(execute=True):
+        services.cancel(event("ouverte"), site[username])
+
+
 def test_cancellation_gives_the_place_to_the_first_waiting_and_emails_them(
     site, mailoutbox, django_capture_on_commit_callbacks
 ):
-    fill(site, "dora", "emile", "camille", "bruno")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel(event("ouverte"), site["dora"])
+    cancel_from_a_full_meeting(site, django_capture_on_commit_callbacks, "dora")
     assert status_of("camille") == Registration.Status.CONFIRMED
     assert status_of("bruno") == Registration.Status.WAITING
     bruno = Registration.objects.get(user=site["bruno"])
@@ -283,9 +286,7 @@ def test_cancellation_gives_the_place_to_the_first_waiting_and_emails_them(
 def test_cancelling_a_waiting_entry_promotes_no_one(
     site, mailoutbox, django_capture_on_commit_callbacks
 ):
-    fill(site, "dora", "emile", "camille", "bruno")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel(event("ouverte"), site["camille"])
+    cancel_from_a_full_meeting(site, django_capture_on_commit_callbacks, "camille")
     assert status_of("bruno") == Registration.Status.WAITING
     assert Registration.objects.get(user=site["bruno"]).pk
     assert services.waiting_position(Registration.objects.get(user=site["bruno"])) == 1
@@ -415,6 +416,13 @@ def test_event_list_page_links_to_its_calendar(client, site):
 # -- attendee list -------------------------------------------------------------------
 
 
+# The header of the export, as a spreadsheet shows it.
+ATTENDEE_COLUMNS = (
+    "nom;organisation;collèges;courriel;statut;date d'inscription;"
+    "prise en charge des frais demandée"
+)
+
+
 def read_csv(response) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -429,15 +437,7 @@ def test_coordination_exports_the_attendee_list(client, site):
     services.register(event("ouverte"), site["dora"])
     response = as_user(client, site, "coord").get(OPEN + "participants/export-csv/")
     rows = read_csv(response)
-    assert list(rows[0]) == [
-        "nom",
-        "organisation",
-        "collèges",
-        "courriel",
-        "statut",
-        "date d'inscription",
-        "prise en charge des frais demandée",
-    ]
+    assert list(rows[0]) == ATTENDEE_COLUMNS.split(";")
     by_name = {row["nom"]: row for row in rows}
     assert list(by_name) == ["Bruno Lefort", "Camille M.", "Dora Petit"]
     assert by_name["Bruno Lefort"]["organisation"] == "Institut Bellevue"
@@ -595,22 +595,14 @@ def test_my_registrations_page_lists_them(client, site):
 
 
 def tree_with_minutes(meeting: str) -> dict:
-    return {
-        "pages": [
-            {"type": "convention", "slug": "k", "title": "Comité", "children": [
-                {"type": "dossier_index", "slug": "dossiers", "title": "Dossiers", "children": [
-                    {"type": "dossier", "slug": "d", "title": "Dossier", "theme": "Éthique",
-                     "children": [
-                         {"type": "contribution", "slug": "cr", "title": "Compte rendu",
-                          "date": day(-3), "meeting": meeting},
-                     ]},
-                ]},
-                {"type": "event_index", "slug": "rencontres", "title": "Rencontres", "children": [
-                    {"type": "event", "slug": "journee", "title": "Journée", "start": moment(-3)},
-                ]},
-            ]},
-        ]
-    }  # fmt: skip
+    """Minutes of `meeting` in convention « k », beside its meetings' index."""
+    minutes = contribution("cr", "Compte rendu", day(-3), meeting=meeting)
+    meetings = {"type": "event_index", "slug": "rencontres", "title": "Rencontres", "children": [
+        {"type": "event", "slug": "journee", "title": "Journée", "start": moment(-3)},
+    ]}  # fmt: skip
+    return dossier_tree(
+        dossier("d", "Dossier", "Éthique", minutes), beside=(meetings,), convention="k"
+    )
 
 
 def test_content_file_links_minutes_to_a_meeting_loaded_after_them(client, site):

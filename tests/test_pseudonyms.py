@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from members.models import College, CollegeMembership, Member
 from members.visibility import Viewer, card_for, display_name, may_see_field
 from tests.conftest import COLLEGES, load, users_by_name
+from tests.profile_helpers import profile_post
 
 DIRECTORY = "/c/annuaire/"
 PROFILE_URL = "/mon-profil/"
@@ -73,23 +74,6 @@ def member(username: str) -> Member:
 
 def detail_url(username: str) -> str:
     return f"{DIRECTORY}membres/{member(username).pk}/"
-
-
-def profile_post(**changes) -> dict:
-    data = {
-        "fonction": "",
-        "phone": "",
-        "address": "",
-        "bio": "",
-        "expertise_text": "",
-        "visibility_email": "public",
-        "visibility_phone": "public",
-        "visibility_address": "hidden",
-        "visibility_bio": "members",
-        "visibility_expertise": "members",
-    }
-    data.update(changes)
-    return data
 
 
 def found_titles(client, query: str) -> list[str]:
