@@ -62,8 +62,9 @@ TREE = {
 SECRET = "Garder un guichet humain"
 
 
-def add_board() -> FollowupBoardPage:
-    convention = ConventionPage.objects.get(slug="c")
+def add_board(convention_slug: str = "c") -> FollowupBoardPage:
+    """A published board « Suivi des préconisations » under this convention."""
+    convention = ConventionPage.objects.get(slug=convention_slug)
     board = convention.add_child(
         instance=FollowupBoardPage(title="Suivi des préconisations", slug="suivi")
     )

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from cms.followup.models import FollowupBoardPage, Status, TrackedItem
-from cms.models import ConventionPage, DossierPage
-from tests.a11y import (
-    assert_no_blocking_violations,
-    browser_session,
-    new_context,
-    session_cookies,
-)
+from cms.followup.models import Status, TrackedItem
+from cms.models import DossierPage
+from tests.a11y import assert_no_blocking_violations, browser_session, new_context, session_cookies
+from tests.test_followup import add_board
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,15 +24,6 @@ REFERENT = "referente"  # referent of the personnes accompagnées college
 MEMBER = "membre"  # another college
 # Where the screenshots go when asked (FOLLOWUP_SCREENSHOTS=/some/dir), to be looked at.
 SCREENSHOTS = os.environ.get("FOLLOWUP_SCREENSHOTS", "")
-
-
-def add_board() -> FollowupBoardPage:
-    convention = ConventionPage.objects.get(slug="paca")
-    board = convention.add_child(
-        instance=FollowupBoardPage(title="Suivi des préconisations", slug="suivi")
-    )
-    board.save_revision().publish()
-    return board
 
 
 def spread_statuses() -> None:
@@ -56,7 +43,7 @@ def spread_statuses() -> None:
 
 @pytest.fixture
 def board_site(site) -> dict:
-    board = add_board()
+    board = add_board("paca")
     spread_statuses()
     item = TrackedItem.objects.filter(contribution__slug=SOURCE).order_by("pk").first()
     TrackedItem.objects.filter(pk=item.pk).update(status=Status.RETENUE, progress=0)

@@ -2,10 +2,9 @@ from django.apps import AppConfig
 
 
 class FollowupConfig(AppConfig):
+    # The label ("followup") and the BigAutoField ids are Django's defaults and the settings'.
     name = "cms.followup"
-    label = "followup"
     verbose_name = "Suivi des préconisations"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from cms.followup import signals

@@ -12,20 +12,21 @@ ENTRY_ADDED = "followup.entry_added"
 ENDORSED = "followup.endorsed"
 ENDORSEMENT_WITHDRAWN = "followup.endorsement_withdrawn"
 
-
-class _CreatedFormatter(LogFormatter):
-    label = "Suivi d'une préconisation ouvert"
-    message = "Préconisation publiée : son suivi commence"
-
-
-class _ArchivedFormatter(LogFormatter):
-    label = "Suivi d'une préconisation archivé"
-    message = "Préconisation retirée de sa contribution : suivi archivé"
-
-
-class _RestoredFormatter(LogFormatter):
-    label = "Suivi d'une préconisation rétabli"
-    message = "Préconisation de nouveau publiée : suivi rétabli"
+# The actions whose message never changes: (label in the log's filter, message).
+FIXED_MESSAGES = {
+    CREATED: ("Suivi d'une préconisation ouvert", "Préconisation publiée : son suivi commence"),
+    ARCHIVED: (
+        "Suivi d'une préconisation archivé",
+        "Préconisation retirée de sa contribution : suivi archivé",
+    ),
+    RESTORED: (
+        "Suivi d'une préconisation rétabli",
+        "Préconisation de nouveau publiée : suivi rétabli",
+    ),
+    ENTRY_ADDED: ("Étape ajoutée au suivi d'une préconisation", "Étape ajoutée au suivi"),
+    ENDORSED: ("Soutien d'une préconisation", "Préconisation soutenue"),
+    ENDORSEMENT_WITHDRAWN: ("Retrait du soutien d'une préconisation", "Soutien retiré"),
+}
 
 
 class _UpdatedFormatter(LogFormatter):
@@ -36,35 +37,11 @@ class _UpdatedFormatter(LogFormatter):
         return "Modifié : " + ", ".join(labels) if labels else "Suivi mis à jour"
 
 
-class _EntryFormatter(LogFormatter):
-    label = "Étape ajoutée au suivi d'une préconisation"
-    message = "Étape ajoutée au suivi"
-
-
-class _EndorsedFormatter(LogFormatter):
-    label = "Soutien d'une préconisation"
-    message = "Préconisation soutenue"
-
-
-class _EndorsementWithdrawnFormatter(LogFormatter):
-    label = "Retrait du soutien d'une préconisation"
-    message = "Soutien retiré"
-
-
-FORMATTERS = {
-    CREATED: _CreatedFormatter,
-    ARCHIVED: _ArchivedFormatter,
-    RESTORED: _RestoredFormatter,
-    UPDATED: _UpdatedFormatter,
-    ENTRY_ADDED: _EntryFormatter,
-    ENDORSED: _EndorsedFormatter,
-    ENDORSEMENT_WITHDRAWN: _EndorsementWithdrawnFormatter,
-}
-
-
 def register(actions) -> None:
-    for action, formatter in FORMATTERS.items():
-        actions.register_action(action)(formatter)
+    for action, (label, message) in FIXED_MESSAGES.items():
+        # Wagtail builds the formatter of a fixed label and message itself.
+        actions.register_action(action, label, message)
+    actions.register_action(UPDATED)(_UpdatedFormatter)
 
 
 def log_item(item, action: str, user=None, data: dict | None = None) -> None:

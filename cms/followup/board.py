@@ -142,23 +142,60 @@ def listed(items: QuerySet, filters: Filters) -> QuerySet:
     )
 
 
-def _choices(items: QuerySet) -> dict:
-    """The values present on the board, for the filter menus (one query each)."""
-    return {
-        "theme_choices": list(
-            items.exclude(theme="").order_by("theme").values_list("theme", flat=True).distinct()
-        ),
-        "territory_choices": Territory.objects.filter(tracked_items__in=items)
-        .distinct()
-        .order_by("name"),
-        "college_choices": College.objects.all(),
-        "carrier_choices": Organisation.objects.filter(carried_items__in=items)
-        .distinct()
-        .order_by("name"),
-        "year_choices": sorted(
-            {date.year for date in items.dates("source_date", "year")}, reverse=True
-        ),
+@dataclass
+class Menu:
+    """One filter of the board's form: a query parameter and its options."""
+
+    name: str
+    label: str
+    all_label: str  # the option that filters nothing; empty for the sort, which always has one
+    options: list[tuple[str, str, bool]]  # (value, label, selected)
+
+
+# Each menu of the filter form: its query parameter, label, and the option that filters
+# nothing (none for the sort, which always has one).
+MENU_LABELS = {
+    "theme": ("Thème", "Tous les thèmes"),
+    "territoire": ("Territoire", "Tous les territoires"),
+    "college": ("Collège à l’origine", "Tous les collèges"),
+    "etat": ("État", "Tous les états"),
+    "porteur": ("Structure porteuse", "Toutes les structures"),
+    "annee": ("Année", "Toutes les années"),
+    "tri": ("Trier par", ""),
+}
+
+
+def _by_slug(objects) -> list[tuple[str, str]]:
+    return [(obj.slug, obj.name) for obj in objects]
+
+
+def _slug(obj) -> str:
+    return obj.slug if obj is not None else ""
+
+
+def filter_menus(items: QuerySet, filters: Filters) -> list[Menu]:
+    """The menus of the filter form, with the values present on the board (one query each)."""
+    themes = items.exclude(theme="").order_by("theme").values_list("theme", flat=True).distinct()
+    territories = Territory.objects.filter(tracked_items__in=items).distinct().order_by("name")
+    carriers = Organisation.objects.filter(carried_items__in=items).distinct().order_by("name")
+    years = sorted({date.year for date in items.dates("source_date", "year")}, reverse=True)
+    options = {  # parameter: ((value, label) of each option, the chosen value)
+        "theme": ([(theme, theme) for theme in themes], filters.theme),
+        "territoire": (_by_slug(territories), _slug(filters.territory)),
+        "college": (_by_slug(College.objects.all()), _slug(filters.college)),
+        "etat": (Status.choices, filters.status),
+        "porteur": (_by_slug(carriers), _slug(filters.carrier)),
+        "annee": ([(year, year) for year in years], filters.year or ""),
+        "tri": ([(key, sort[0]) for key, sort in SORTS.items()], filters.sort),
     }
+    return [
+        Menu(
+            name,
+            *MENU_LABELS[name],
+            [(str(value), str(text), str(value) == str(chosen)) for value, text in pairs],
+        )
+        for name, (pairs, chosen) in options.items()
+    ]
 
 
 def board_context(board, request: HttpRequest) -> dict:
@@ -172,11 +209,9 @@ def board_context(board, request: HttpRequest) -> dict:
         "items": page,
         "item_count": page.paginator.count,
         "status_counts": status_counts(without_status),
-        "sort_choices": [(key, label) for key, (label, _) in SORTS.items()],
-        "status_choices": Status.choices,
+        "filter_menus": filter_menus(visible.filter(archived_at__isnull=True), filters),
         "csv_url": board.url + board.reverse_subpage("csv") if board.url else "",
         "query_string": request.GET.urlencode(),
-        **_choices(visible.filter(archived_at__isnull=True)),
     }
 
 

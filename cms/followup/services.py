@@ -56,6 +56,25 @@ def _same(before, after) -> bool:
     return before == after
 
 
+def _write_entry(
+    item: TrackedItem,
+    user,
+    text: str,
+    date: datetime.date | None,
+    evidence_page,
+    changes: list[dict] | None = None,
+) -> TimelineEntry:
+    """One timeline entry, dated today unless told otherwise."""
+    return TimelineEntry.objects.create(
+        item=item,
+        date=date or timezone.localdate(),
+        author=user,
+        text=text.strip(),
+        changes=changes or [],
+        evidence_page=evidence_page,
+    )
+
+
 @transaction.atomic
 def update_item(
     item: TrackedItem,
@@ -94,14 +113,7 @@ def update_item(
     if not changes and not text.strip():
         return None
     item.save()
-    entry = TimelineEntry.objects.create(
-        item=item,
-        date=date or timezone.localdate(),
-        author=user,
-        text=text.strip(),
-        changes=changes,
-        evidence_page=evidence_page,
-    )
+    entry = _write_entry(item, user, text, date, evidence_page, changes)
     log_item(
         item,
         UPDATED if changes else ENTRY_ADDED,
@@ -121,13 +133,7 @@ def add_entry(
     evidence_page=None,
 ) -> TimelineEntry:
     """A dated entry without any change of the follow-up fields (carriers may add these)."""
-    entry = TimelineEntry.objects.create(
-        item=item,
-        date=date or timezone.localdate(),
-        author=user,
-        text=text.strip(),
-        evidence_page=evidence_page,
-    )
+    entry = _write_entry(item, user, text, date, evidence_page)
     TrackedItem.objects.filter(pk=item.pk).update(updated_at=timezone.now())
     log_item(item, ENTRY_ADDED, user, {"entry": entry.pk})
     return entry

@@ -118,63 +118,69 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     return _render_item(request, _item_for(request, item_id))
 
 
+def _acting_on(request: HttpRequest, item_id: int, may, refusal: str) -> TrackedItem:
+    """The item an action is about: 404 if the reader may not see it, 403 if ``may`` refuses."""
+    item = _item_for(request, item_id)
+    if not may(request.user, item):
+        raise PermissionDenied(refusal)
+    return item
+
+
+def _step_values(form: EntryForm) -> dict:
+    """What a timeline step records, from either form (both inherit EntryForm's fields)."""
+    return {name: form.cleaned_data[name] for name in ("text", "date", "evidence_page")}
+
+
+def _to_item(item: TrackedItem, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("followup:item", args=[item.pk]) + anchor)
+
+
+def _step(request: HttpRequest, item_id: int, form_class, may, refusal: str, save):
+    """A form that writes a timeline step: 400 with the form's errors, or ``save`` it."""
+    item = _acting_on(request, item_id, may, refusal)
+    form = form_class(request.POST, user=request.user, item=item)
+    if not form.is_valid():
+        form_key = "update_form" if form_class is UpdateForm else "entry_form"
+        return _render_item(request, item, status=400, **{form_key: form})
+    save(item, form)
+    return _to_item(item, "#historique")
+
+
 @login_required
 @require_POST
 def update(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_for(request, item_id)
-    if not can_manage(request.user, item):
-        raise PermissionDenied(
-            "Seules la coordination et les référents des collèges à l'origine "
-            "mettent à jour ce suivi."
-        )
-    form = UpdateForm(request.POST, user=request.user, item=item)
-    if not form.is_valid():
-        return _render_item(request, item, update_form=form, status=400)
-    entry = update_item(
-        item,
-        request.user,
-        form.follow_up_values(),
-        text=form.cleaned_data["text"],
-        date=form.cleaned_data["date"],
-        evidence_page=form.cleaned_data["evidence_page"],
+    def save(item: TrackedItem, form: UpdateForm) -> None:
+        if update_item(item, request.user, form.follow_up_values(), **_step_values(form)):
+            messages.success(request, "Le suivi est mis à jour.")
+        else:
+            messages.info(request, "Rien n'a changé : aucune étape n'a été ajoutée.")
+
+    refusal = (
+        "Seules la coordination et les référents des collèges à l'origine mettent à jour ce suivi."
     )
-    if entry is None:
-        messages.info(request, "Rien n'a changé : aucune étape n'a été ajoutée.")
-    else:
-        messages.success(request, "Le suivi est mis à jour.")
-    return redirect(reverse("followup:item", args=[item.pk]) + "#historique")
+    return _step(request, item_id, UpdateForm, can_manage, refusal, save)
 
 
 @login_required
 @require_POST
 def entry(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_for(request, item_id)
-    if not can_add_entry(request.user, item):
-        raise PermissionDenied(
-            "Seuls les porteurs et les personnes chargées du suivi ajoutent des étapes."
-        )
-    form = EntryForm(request.POST, user=request.user, item=item)
-    if not form.is_valid():
-        return _render_item(request, item, entry_form=form, status=400)
-    add_entry(
-        item,
-        request.user,
-        text=form.cleaned_data["text"],
-        date=form.cleaned_data["date"],
-        evidence_page=form.cleaned_data["evidence_page"],
-    )
-    messages.success(request, "L'étape est ajoutée au suivi.")
-    return redirect(reverse("followup:item", args=[item.pk]) + "#historique")
+    def save(item: TrackedItem, form: EntryForm) -> None:
+        add_entry(item, request.user, **_step_values(form))
+        messages.success(request, "L'étape est ajoutée au suivi.")
+
+    refusal = "Seuls les porteurs et les personnes chargées du suivi ajoutent des étapes."
+    return _step(request, item_id, EntryForm, can_add_entry, refusal, save)
 
 
 @login_required
 @require_POST
 def endorsement(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_for(request, item_id)
-    if not can_endorse(request.user, item):
-        raise PermissionDenied(
-            "Seuls les membres actifs soutiennent une préconisation en cours de suivi."
-        )
+    item = _acting_on(
+        request,
+        item_id,
+        can_endorse,
+        "Seuls les membres actifs soutiennent une préconisation en cours de suivi.",
+    )
     member = active_member(request.user)
     if request.POST.get("action") == "retirer":
         withdraw_endorsement(item, member, request.user)
@@ -183,4 +189,4 @@ def endorsement(request: HttpRequest, item_id: int) -> HttpResponse:
         messages.success(request, "Merci : votre soutien est compté.")
     else:
         messages.info(request, "Vous soutenez déjà cette préconisation.")
-    return redirect(reverse("followup:item", args=[item.pk]))
+    return _to_item(item)
