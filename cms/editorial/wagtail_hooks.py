@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from wagtail import hooks
 
 from cms.dossiers.queries import published_contributions_of
 from cms.editorial.queries import proposals_of
 from members.models import Member
-from members.space.panels import MY_SPACE_PANELS_HOOK, SpacePanel, TemplatePanel
+from members.space.panels import template_panel
 
 
-@hooks.register(MY_SPACE_PANELS_HOOK)
-def add_contributions_panel(request: HttpRequest, member: Member, panels: list[SpacePanel]) -> None:
-    panels.append(
-        TemplatePanel(
-            anchor="mes-contributions",
-            heading="Mes contributions",
-            order=100,
-            template_name="editorial/my_space_panel.html",
-            context={
-                "proposals": proposals_of(request.user),
-                "published": published_contributions_of(request.user, member),
-            },
-        )
-    )
+@template_panel("mes-contributions", "Mes contributions", 100, "editorial/my_space_panel.html")
+def contributions_panel(request: HttpRequest, member: Member) -> dict:
+    return {
+        "proposals": proposals_of(request.user),
+        "published": published_contributions_of(request.user, member),
+    }

@@ -7,27 +7,21 @@ from django.http import HttpRequest
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.meetings.models import TravelSupportRequest
 from cms.meetings.queries import registrations_of
+from members.admin_coordination import CoordinationPolicy
 from members.admin_querystring import BoundedFiltersIndexView
 from members.models import CollegeMembership, Member
-from members.permissions import is_coordination
-from members.space.panels import MY_SPACE_PANELS_HOOK, SpacePanel, TemplatePanel
+from members.space.panels import template_panel
 
 
-class CoordinationOnlyPolicy(ModelPermissionPolicy):
+class CoordinationOnlyPolicy(CoordinationPolicy):
     """Coordination follows the requests up; they are only ever created by registering."""
 
-    def user_has_permission(self, user, action: str) -> bool:
-        if action in ("add", "copy"):
-            return False
-        return user.is_authenticated and is_coordination(user)
-
-    def user_has_any_permission(self, user, actions) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
+    def allows(self, action: str) -> bool:
+        return action not in ("add", "copy")
 
 
 register_permission_policy(TravelSupportRequest, CoordinationOnlyPolicy(TravelSupportRequest))
@@ -81,15 +75,7 @@ def register_travel_support_viewset() -> TravelSupportViewSet:
     return TravelSupportViewSet("prises_en_charge_frais")
 
 
-@hooks.register(MY_SPACE_PANELS_HOOK)
-def add_meetings_panel(request: HttpRequest, member: Member, panels: list[SpacePanel]) -> None:
+@template_panel("mes-rencontres", "Mes rencontres", 200, "meetings/my_space_panel.html")
+def meetings_panel(request: HttpRequest, member: Member) -> dict:
     """« Mon espace »: the person's registrations, upcoming meetings first."""
-    panels.append(
-        TemplatePanel(
-            anchor="mes-rencontres",
-            heading="Mes rencontres",
-            order=200,
-            template_name="meetings/my_space_panel.html",
-            context={"registrations": list(registrations_of(request.user))},
-        )
-    )
+    return {"registrations": list(registrations_of(request.user))}

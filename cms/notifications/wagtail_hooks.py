@@ -5,25 +5,21 @@ from __future__ import annotations
 from django.http import HttpRequest
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.notifications.models import DossierFollow
 from cms.notifications.queries import followed_dossiers, notification_frequency
+from members.admin_coordination import CoordinationPolicy
 from members.admin_querystring import BoundedFiltersIndexView
 from members.models import Member
-from members.permissions import is_coordination
-from members.space.panels import MY_SPACE_PANELS_HOOK, SpacePanel, TemplatePanel
+from members.space.panels import template_panel
 
 
-class CoordinationReadOnlyPolicy(ModelPermissionPolicy):
+class CoordinationReadOnlyPolicy(CoordinationPolicy):
     """Follows belong to each person (set on /suivi/): coordination only looks."""
 
-    def user_has_permission(self, user, action: str) -> bool:
-        return action == "view" and user.is_authenticated and is_coordination(user)
-
-    def user_has_any_permission(self, user, actions) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
+    def allows(self, action: str) -> bool:
+        return action == "view"
 
 
 register_permission_policy(DossierFollow, CoordinationReadOnlyPolicy(DossierFollow))
@@ -52,18 +48,10 @@ def register_dossier_follow_viewset() -> DossierFollowViewSet:
     return DossierFollowViewSet("dossiers_suivis")
 
 
-@hooks.register(MY_SPACE_PANELS_HOOK)
-def add_follows_panel(request: HttpRequest, member: Member, panels: list[SpacePanel]) -> None:
+@template_panel("mes-suivis", "Les dossiers que je suis", 300, "notifications/my_space_panel.html")
+def follows_panel(request: HttpRequest, member: Member) -> dict:
     """« Mon espace »: the dossiers the person follows and how often they hear of them."""
-    panels.append(
-        TemplatePanel(
-            anchor="mes-suivis",
-            heading="Les dossiers que je suis",
-            order=300,
-            template_name="notifications/my_space_panel.html",
-            context={
-                "followed": list(followed_dossiers(request.user)),
-                "frequency": notification_frequency(request.user),
-            },
-        )
-    )
+    return {
+        "followed": list(followed_dossiers(request.user)),
+        "frequency": notification_frequency(request.user),
+    }

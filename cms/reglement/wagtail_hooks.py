@@ -5,49 +5,50 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
+from members.admin_coordination import RestrictedMenuItem
 from members.permissions import is_coordination
 
 
 class _ProposalFormatter(LogFormatter):
-    template = ""
+    """An audit log line of a proposal: ``message`` filled with the entry's label and college."""
 
     def format_message(self, log_entry) -> str:
-        return self.template.format(**{"label": "", "college": "", **(log_entry.data or {})})
+        return self.message.format(**{"label": "", "college": "", **(log_entry.data or {})})
+
+
+# Each step of a proposal: its action, its label and its message in the audit log.
+_PROPOSAL_STEPS = {
+    "reglement.propose": (
+        "Proposer une version du règlement",
+        "Version {label} proposée aux collèges",
+    ),
+    "reglement.approve": (
+        "Approuver une version du règlement",
+        "Version {label} approuvée par le collège « {college} »",
+    ),
+    "reglement.adopt": (
+        "Adopter une version du règlement",
+        "Version {label} adoptée après l'approbation de tous les collèges",
+    ),
+    "reglement.withdraw": (
+        "Retirer une proposition de règlement",
+        "Proposition de la version {label} retirée",
+    ),
+}
 
 
 @hooks.register("register_log_actions")
 def register_reglement_log_actions(actions) -> None:
-    @actions.register_action("reglement.propose")
-    class Propose(_ProposalFormatter):
-        label = "Proposer une version du règlement"
-        template = "Version {label} proposée aux collèges"
-
-    @actions.register_action("reglement.approve")
-    class Approve(_ProposalFormatter):
-        label = "Approuver une version du règlement"
-        template = "Version {label} approuvée par le collège « {college} »"
-
-    @actions.register_action("reglement.adopt")
-    class Adopt(_ProposalFormatter):
-        label = "Adopter une version du règlement"
-        template = "Version {label} adoptée après l'approbation de tous les collèges"
-
-    @actions.register_action("reglement.withdraw")
-    class Withdraw(_ProposalFormatter):
-        label = "Retirer une proposition de règlement"
-        template = "Proposition de la version {label} retirée"
-
-
-class _CoordinationMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return is_coordination(request.user)
+    for action, (label, message) in _PROPOSAL_STEPS.items():
+        formatter = type(
+            "ProposalStep", (_ProposalFormatter,), {"label": label, "message": message}
+        )
+        actions.register_action(action)(formatter)
 
 
 @hooks.register("register_admin_menu_item")
 def register_proposals_menu_item() -> MenuItem:
-    return _CoordinationMenuItem(
-        "Règlement : approbations",
-        reverse("reglement:proposals"),
-        icon_name="list-ol",
-        order=10000,
+    url = reverse("reglement:proposals")
+    return RestrictedMenuItem(
+        "Règlement : approbations", url, icon_name="list-ol", order=10000, shown_to=is_coordination
     )

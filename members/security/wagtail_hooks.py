@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from members.admin_coordination import RestrictedMenuItem
 from members.security.admin_views import LockoutsView
 from members.security.roles import is_coordination_or_admin
 
@@ -20,18 +21,11 @@ def register_lockout_urls() -> list:
     ]
 
 
-class CoordinationMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return is_coordination_or_admin(request.user)
-
-
 @hooks.register("register_settings_menu_item")
 def register_lockouts_menu_item() -> MenuItem:
-    return CoordinationMenuItem(
-        "Connexions suspendues",
-        reverse("members_security_lockouts"),
-        icon_name="lock",
-        order=900,
+    url = reverse("members_security_lockouts")
+    return RestrictedMenuItem(
+        "Connexions suspendues", url, icon_name="lock", order=900, shown_to=is_coordination_or_admin
     )
 
 

@@ -10,13 +10,19 @@ panels with ``construct_homepage_panels``::
         panels.append(TemplatePanel("mes-trucs", "Mes trucs", 250, "app/panel.html", {...}))
 
 The function receives the request, the person's ``Member`` and the list of panels so far;
-it appends its own (or none). The space shows them by ``order``, between the member's
-colleges and their profile.
+it appends its own (or none). A panel drawn by a template, always shown, is registered
+with ``template_panel``, which only asks for its context::
+
+    @template_panel("mes-trucs", "Mes trucs", 250, "app/panel.html")
+    def my_panel_context(request, member):
+        return {...}
+
+The space shows the panels by ``order``, between the member's colleges and their profile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,6 +64,26 @@ class TemplatePanel:
 
     def render_html(self, request: HttpRequest) -> SafeString:
         return render_to_string(self.template_name, dict(self.context), request=request)
+
+
+PanelContext = Callable[[HttpRequest, Member], Mapping[str, Any]]
+
+
+def template_panel(
+    anchor: str, heading: str, order: int, template_name: str
+) -> Callable[[PanelContext], PanelContext]:
+    """Registers the decorated function, which returns a panel's context for a request and
+    a member, as a ``TemplatePanel`` of every person's space."""
+
+    def register(context_of: PanelContext) -> PanelContext:
+        def add_panel(request: HttpRequest, member: Member, panels: list[SpacePanel]) -> None:
+            context = context_of(request, member)
+            panels.append(TemplatePanel(anchor, heading, order, template_name, context))
+
+        hooks.register(MY_SPACE_PANELS_HOOK, add_panel)
+        return context_of
+
+    return register
 
 
 def space_panels(request: HttpRequest, member: Member) -> list[SpacePanel]:
