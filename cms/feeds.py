@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
@@ -14,8 +16,11 @@ from django.utils.http import parse_http_date_safe
 
 from cms.access import can_view_page, visible_pages
 from cms.converters import is_storable_id
-from cms.dossiers.pages import ContributionPage, DossierPage
+from cms.dossiers.pages import ContributionPage, DossierPage, with_shown_names
 from cms.notifications.tokens import owner_of_feed_token
+from members.models import Member
+from members.visibility import shown_name
+from shared.links import absolute_url
 
 FEED_SIZE = 30
 FEED_MAX_AGE = 300  # seconds, for a member's private feed (kept out of shared caches)
@@ -26,12 +31,21 @@ class FeedSource:
     title: str
     link: str
     contributions: list
+    address: str = ""  # the feed's own path (its « self » link)
 
 
 class ContributionsFeed(Feed):
-    """Latest contributions the requester may see, site-wide."""
+    """Latest contributions the requester may see, site-wide.
+
+    Every link of a feed starts with the site's one base (``shared.links``), never with
+    the Host header of the feed reader's request.
+    """
 
     feed_type = Atom1Feed
+
+    def get_feed(self, obj: FeedSource, request):
+        obj.address = obj.address or request.path
+        return super().get_feed(obj, request)
 
     def get_object(self, request, *args, **kwargs) -> FeedSource:
         contributions = visible_pages(request.user, ContributionPage.objects.live())
@@ -45,13 +59,31 @@ class ContributionsFeed(Feed):
         return source.title
 
     def link(self, source: FeedSource) -> str:
-        return source.link
+        return absolute_url(source.link)
+
+    def feed_url(self, source: FeedSource) -> str:
+        return absolute_url(source.address)
+
+    def author_name(self, source: FeedSource) -> str:
+        return settings.WAGTAIL_SITE_NAME
 
     def subtitle(self, source: FeedSource) -> str:
         return "Contributions publiées dans les dossiers de la convention."
 
     def items(self, source: FeedSource) -> list:
+        # The bylines of the whole feed in a few queries, not a few per entry.
+        prefetch_related_objects(
+            source.contributions,
+            Prefetch("authors", queryset=with_shown_names(Member.objects.all())),
+            "colleges",
+        )
         return source.contributions
+
+    def item_author_name(self, item: ContributionPage) -> str:
+        """The names its byline shows (a pseudonym stays a pseudonym), else its colleges."""
+        names = [shown_name(member) for member in item.authors.all()]
+        names = names or [college.name for college in item.colleges.all()]
+        return ", ".join(names) or settings.WAGTAIL_SITE_NAME
 
     def item_title(self, item: ContributionPage) -> str:
         return item.title
@@ -60,7 +92,7 @@ class ContributionsFeed(Feed):
         return item.summary
 
     def item_link(self, item: ContributionPage) -> str:
-        return item.url
+        return item.get_full_url() or absolute_url()
 
     def item_pubdate(self, item: ContributionPage):
         return item.first_published_at

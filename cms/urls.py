@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import api, feeds, media
+from cms import api, feeds, media, site_files
 from cms.forms import ForgottenPasswordForm, LoginForm
 from members.security.throttle import ThrottledPasswordResetView
 
@@ -66,6 +66,8 @@ urlpatterns = [
     path("flux/dossiers/<int:page_id>/", feeds.DossierFeed(), name="feed_dossier"),
     path("flux/prive/<str:token>/", feeds.PrivateFeed(), name="feed_private"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
     # Uploaded images are checked against the pages that use them (see cms.media).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from cms.models import ContributionPage, DossierPage
@@ -182,7 +183,8 @@ def test_following_page_creates_and_shows_the_private_feed_address(client, site)
     response = client.post("/suivi/flux/nouvelle-adresse/", follow=True)
     token = NotificationPreference.objects.get(user=site["pa"]).feed_token
     page = response.content.decode()
-    assert f"http://testserver/flux/prive/{token}/" in page
+    # From the site's one base (BASE_URL), not from the Host header of the request.
+    assert f"{settings.WAGTAILADMIN_BASE_URL}/flux/prive/{token}/" in page
     assert "Créer une nouvelle adresse" in page
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -101,6 +102,10 @@ class DossierPage(SubRoutes, RoutablePageMixin, IntranetPage):
     class Meta:
         app_label = "cms"
         verbose_name = _("dossier thématique")
+
+    def feed_path(self) -> str:
+        # Served to anyone only while the dossier is public (cms.feeds.DossierFeed).
+        return reverse("feed_dossier", args=[self.pk])
 
     def contributions_for(self, user):
         return (

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from shared.links import absolute_url
+
 
 class OfflineFetcher(URLFetcher):
     """A WeasyPrint fetcher that never opens a connection or a file."""
@@ -29,5 +31,5 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
 def render_pdf(template: str, context: dict, request: HttpRequest | None = None) -> bytes:
     """The template as a PDF; relative links are made absolute so they work from the PDF."""
     html = render_to_string(template, context, request=request)
-    base_url = request.build_absolute_uri("/") if request is not None else None
-    return html_to_pdf(html, base_url)
+    # The site's one base (shared.links), not the Host header of the request.
+    return html_to_pdf(html, absolute_url("/"))

@@ -19,11 +19,14 @@ Coordination and superusers see every page.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from wagtail.models import AbstractPage, Page, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -32,6 +35,7 @@ from wagtail.query import PageQuerySet
 from cms.access import can_view_page, visible_pages
 from cms.file_references import IntranetPageForm
 from members.roles import COORDINATION_GROUP
+from shared.links import absolute_url
 
 _SEES_EVERY_PAGE_ATTR = "_cms_sees_every_page"
 
@@ -124,6 +128,13 @@ class IntranetPagePermissionPolicy(PagePermissionPolicy):
 register_permission_policy(AbstractPage, IntranetPagePermissionPolicy())
 
 
+# The fields that sum a page up, in the order they are looked for (a contribution's
+# summary, the introduction most page types have, a convention's preamble, a programme).
+SUMMARY_FIELDS = ("summary", "intro", "preamble", "programme")
+# Search engines show about this many characters of a description.
+DESCRIPTION_LENGTH = 160
+
+
 class IntranetPage(Page):
     """Base of the convention's page types: listings only show what the reader may see."""
 
@@ -138,6 +149,29 @@ class IntranetPage(Page):
 
     def permissions_for_user(self, user) -> IntranetPagePermissionTester:
         return IntranetPagePermissionTester(user, self)
+
+    def get_full_url(self, request: HttpRequest | None = None) -> str | None:
+        """The page's address from the site's one base (``shared.links.absolute_url``).
+
+        Sitemap, PDF footers, CSV files and e-mails all read it: none of them may start
+        with the Host header of the request that built it, which the visitor chooses.
+        """
+        url = self.get_url(request)
+        return absolute_url(url) if url else None
+
+    def meta_description(self) -> str:
+        """What search engines and link previews show: the editor's search description,
+        else the first words of the page's own summary, else nothing."""
+        text = self.search_description
+        for field in SUMMARY_FIELDS:
+            if text:
+                break
+            text = " ".join(html.unescape(strip_tags(getattr(self, field, "") or "")).split())
+        return Truncator(text).chars(DESCRIPTION_LENGTH)
+
+    def feed_path(self) -> str | None:
+        """The address of this page's Atom feed, announced in its ``<head>``; None: none."""
+        return None
 
 
 class SubRoutes:

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -23,6 +24,9 @@ class HomePage(IntranetPage):
 
     class Meta:
         verbose_name = _("page d'accueil")
+
+    def feed_path(self) -> str:
+        return reverse("feed_contributions")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -19,6 +19,7 @@ from cms.notifications.forms import FrequencyForm
 from cms.notifications.models import Frequency
 from cms.notifications.queries import followed_dossiers
 from cms.notifications.tokens import regenerate_feed_token, user_from_unsubscribe_token
+from shared.links import absolute_url
 
 FOLLOWS_PER_PAGE = 20
 
@@ -71,10 +72,11 @@ def unfollow(request: HttpRequest, page_id: int) -> HttpResponse:
     return _back(request, reverse("notifications:index"))
 
 
-def _feed_url(request: HttpRequest, preference) -> str:
+def _feed_url(preference) -> str:
     if not preference.feed_token:
         return ""
-    return request.build_absolute_uri(reverse("feed_private", args=[preference.feed_token]))
+    # From the site's one base: the address is pasted into a feed reader, read elsewhere.
+    return absolute_url(reverse("feed_private", args=[preference.feed_token]))
 
 
 @login_required
@@ -98,7 +100,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "dossiers": dossiers.get_page(request.GET.get("page")),
         "form": form,
         "preference": preference,
-        "feed_url": _feed_url(request, preference),
+        "feed_url": _feed_url(preference),
     }
     return render(request, "notifications/index.html", context, status=400 if form.errors else 200)
 

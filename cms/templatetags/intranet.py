@@ -2,7 +2,7 @@ from django import template
 from django.http import Http404, HttpRequest
 from wagtail.models import BaseViewRestriction, Page, Site
 
-from cms.access import visible_pages
+from cms.access import anonymous_reader, can_view_page, visible_pages
 from cms.models.standard import StandardPage
 from cms.visibility import audience_names
 from members.visibility import shown_name as member_shown_name
@@ -138,3 +138,43 @@ def is_within(page, ancestor) -> bool:
 def shown_name(member) -> str:
     """A member's public name: first name and initial for the accompanied college."""
     return member_shown_name(member)
+
+
+# What a page without a description of its own says about the site (and pages that are
+# not Wagtail pages: search, login, the join form).
+SITE_DESCRIPTION = (
+    "Intranet de la convention des acteurs du travail social et du développement social : "
+    "collèges, règlement, dossiers thématiques et rencontres."
+)
+
+
+def _is_public(context, page) -> bool:
+    """Whether someone who is not logged in may open the page (the one rule, cms.access)."""
+    return can_view_page(anonymous_reader(context.get("request")), page)
+
+
+@register.simple_tag(takes_context=True)
+def meta_description(context, page=None) -> str:
+    """The ``<meta name="description">`` of a page; empty for a page that is not public.
+
+    A restricted page's summary must not reach whoever gets its 403 page, nor a link
+    preview: only public pages describe themselves.
+    """
+    if not page:
+        return SITE_DESCRIPTION
+    if not _is_public(context, page):
+        return ""
+    describe = getattr(page, "meta_description", None)
+    return (describe() if describe else page.search_description) or SITE_DESCRIPTION
+
+
+@register.simple_tag(takes_context=True)
+def page_feed(context, page=None) -> str:
+    """The address of the page's Atom feed, for ``<link rel="alternate">``; empty if none.
+
+    Feeds are read by anonymous readers (a feed reader has no session): only a public
+    page announces one, and a member's private feed is never announced.
+    """
+    feed_path = getattr(page, "feed_path", None) if page else None
+    path = feed_path() if feed_path else None
+    return path if path and _is_public(context, page) else ""
