@@ -10,9 +10,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from wagtail.models import ModelLogEntry
 
+from cms.followup.board import XLSX_TYPE
 from cms.followup.models import Endorsement, FollowupBoardPage, Status, TimelineEntry, TrackedItem
+from cms.followup.services import update_item
 from cms.followup.sync import sync_all
 from cms.models import ContributionPage, ConventionPage, DossierPage
 from tests.conftest import PEOPLE, load, users_by_name
@@ -465,6 +469,83 @@ def test_the_csv_holds_the_filtered_board_formula_safe(client, site):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Préconisation"
     assert sorted(row[0] for row in rows[1:]) == ["'=SOMME(A1)", "Ouvrir des points d'accueil"]
+
+
+def board_workbook(client, query: str = ""):
+    response = client.get(board().url + "export/xlsx/" + query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_TYPE
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def test_the_xlsx_holds_the_filtered_board_formula_safe(client, site):
+    TrackedItem.objects.filter(title="Former les agents").update(title="=SOMME(A1)")
+    sheet = board_workbook(client, "?etat=proposee")
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Préconisation"
+    assert sorted(row[0] for row in rows[1:]) == ["'=SOMME(A1)", "Ouvrir des points d'accueil"]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_the_xlsx_keeps_progress_a_number(client, site):
+    TrackedItem.objects.filter(title="Former les agents").update(progress=40)
+    rows = list(board_workbook(client).iter_rows(values_only=True))
+    progress = rows[0].index("Avancement (%)")
+    assert {row[0]: row[progress] for row in rows[1:]}["Former les agents"] == 40
+
+
+def test_another_college_does_not_get_a_college_only_item_in_the_xlsx(client, site):
+    client.force_login(site["formation"])
+    titles = [row[0] for row in board_workbook(client).iter_rows(values_only=True)]
+    assert "Ouvrir des points d'accueil" in titles
+    assert SECRET not in titles
+
+
+def dossier_pdf(client) -> PdfReader:
+    response = client.get(
+        f"/preconisations/dossiers/{DossierPage.objects.get(slug='numerique').pk}/suivi.pdf"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+def pdf_text(reader: PdfReader) -> str:
+    # Lines wrap where the page ends them: compare words, not lines.
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_the_dossier_follow_up_pdf_is_tagged_in_french_and_titled(client, site):
+    reader = dossier_pdf(client)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert str(root["/Lang"]).startswith("fr")
+    assert reader.metadata.title == "Suivi des préconisations — Dossier numérique"
+
+
+def test_the_dossier_follow_up_pdf_tells_each_item_and_its_timeline(client, site):
+    update_item(item("Former les agents"), site["ref-af"], {"status": Status.RETENUE},
+                text="Retenue en comité de pilotage.")  # fmt: skip
+    text = pdf_text(dossier_pdf(client))
+    assert "Ouvrir des points d" in text
+    assert "Retenue en comité de pilotage." in text
+
+
+def test_another_college_does_not_get_a_college_only_item_in_the_dossier_pdf(client, site):
+    client.force_login(site["formation"])
+    text = pdf_text(dossier_pdf(client))
+    assert "Ouvrir des points d" in text
+    assert SECRET not in text
+
+
+def test_the_originating_college_gets_its_college_only_item_in_the_dossier_pdf(client, site):
+    client.force_login(site["ref-pa"])
+    assert SECRET in pdf_text(dossier_pdf(client))
+
+
+def test_the_pdf_of_a_missing_dossier_is_a_404(client, site):
+    assert client.get("/preconisations/dossiers/999999/suivi.pdf").status_code == 404
 
 
 def _many_items(count: int) -> None:

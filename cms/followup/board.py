@@ -20,9 +20,10 @@ from cms.followup.access import visible_items
 from cms.followup.models import Status, TrackedItem
 from cms.models import ConventionPage
 from members.models import College, Organisation, Territory
-from shared.spreadsheet import csv_bytes
+from shared.spreadsheet import csv_bytes, xlsx_bytes
 
 ITEMS_PER_PAGE = 20
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SORTS = {
     "recent": ("Dernières mises à jour", ("-updated_at", "-pk")),
@@ -211,6 +212,7 @@ def board_context(board, request: HttpRequest) -> dict:
         "status_counts": status_counts(without_status),
         "filter_menus": filter_menus(visible.filter(archived_at__isnull=True), filters),
         "csv_url": board.url + board.reverse_subpage("csv") if board.url else "",
+        "xlsx_url": board.url + board.reverse_subpage("xlsx") if board.url else "",
         "query_string": request.GET.urlencode(),
     }
 
@@ -253,13 +255,13 @@ def csv_rows(items) -> list[list[object]]:
     ]
 
 
-def board_csv(board, request: HttpRequest) -> HttpResponse:
-    """The filtered board (every page of it) as CSV, through the formula-safe writer."""
+def board_export(board, request: HttpRequest, kind: str) -> HttpResponse:
+    """The filtered board (every page of it) as CSV or XLSX, through the formula-safe writers."""
     filters = parse_filters(request.GET)
     items = listed(_filtered(visible_items(request.user, scope(board)), filters), filters)
+    rows = csv_rows(items)
     stamp = timezone.localdate().isoformat()
-    return download(
-        csv_bytes(CSV_HEADER, csv_rows(items)),
-        "text/csv; charset=utf-8",
-        filename("preconisations-suivi", board.slug, stamp, extension="csv"),
-    )
+    name = filename("preconisations-suivi", board.slug, stamp, extension=kind)
+    if kind == "xlsx":
+        return download(xlsx_bytes(CSV_HEADER, rows, "Suivi des préconisations"), XLSX_TYPE, name)
+    return download(csv_bytes(CSV_HEADER, rows), "text/csv; charset=utf-8", name)

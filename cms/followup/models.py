@@ -225,6 +225,12 @@ class FollowupBoardPage(RoutablePageMixin, IntranetPage):
 
     @path("export/csv/", name="csv")
     def export_csv(self, request):
-        from cms.followup.board import board_csv
+        from cms.followup.board import board_export
 
-        return board_csv(self, request)
+        return board_export(self, request, "csv")
+
+    @path("export/xlsx/", name="xlsx")
+    def export_xlsx(self, request):
+        from cms.followup.board import board_export
+
+        return board_export(self, request, "xlsx")

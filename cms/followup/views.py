@@ -42,7 +42,7 @@ def _item_for(request: HttpRequest, item_id: int) -> TrackedItem:
     return item
 
 
-def _timeline(request: HttpRequest, item: TrackedItem) -> list[dict]:
+def timeline_rows(user, item: TrackedItem) -> list[dict]:
     """The entries, with their evidence only where the reader may open it."""
     rows = []
     entries = item.entries.select_related(
@@ -56,10 +56,8 @@ def _timeline(request: HttpRequest, item: TrackedItem) -> list[dict]:
             {
                 "entry": entry,
                 "author": shown_name(member) if member else "",
-                "page": page if page and page.live and can_view_page(request.user, page) else None,
-                "document": document
-                if document and can_view_file(request.user, document)
-                else None,
+                "page": page if page and page.live and can_view_page(user, page) else None,
+                "document": document if document and can_view_file(user, document) else None,
             }
         )
     return rows
@@ -91,7 +89,7 @@ def _render_item(request, item, *, update_form=None, entry_form=None, status=200
     meeting = item.contribution.meeting
     context = {
         "item": item,
-        "timeline": _timeline(request, item),
+        "timeline": timeline_rows(user, item),
         "carrier_organisations": item.carrier_organisations.all(),
         "carrier_members": [
             shown_name(m)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.db.models import Q
+from django.urls import reverse
 
 from cms.followup.access import visible_items
 from cms.followup.models import TrackedItem
@@ -32,4 +33,8 @@ def followup_of(context, page) -> dict:
     user = getattr(request, "user", None)
     if user is None:
         return {"items": []}
-    return {"items": list(items_of(page, user)), "page": page}
+    items = list(items_of(page, user))
+    pdf_url = (
+        reverse("followup:dossier_pdf", args=[page.pk]) if isinstance(page, DossierPage) else ""
+    )
+    return {"items": items, "page": page, "pdf_url": pdf_url}
