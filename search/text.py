@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from shared.text import fold_accents
 
@@ -112,112 +113,76 @@ def index_text(*texts: str, max_bytes: int | None = None) -> str:
 # folding of its ``norm`` step has already happened.
 
 
+class _Rule(NamedTuple):
+    """Words longer than ``longer_than`` that end with ``suffix`` end with ``replacement``
+    instead; then, unless ``goes_on``, the word is stemmed. ``then`` is a rule tried once
+    on the result only."""
+
+    longer_than: int
+    suffix: str
+    replacement: str
+    goes_on: bool = False
+    then: _Rule | None = None
+
+    def applies(self, s: str) -> bool:
+        return len(s) > self.longer_than and s.endswith(self.suffix)
+
+    def apply(self, s: str) -> str:
+        s = s[: len(s) - len(self.suffix)] + self.replacement
+        return self.then.apply(s) if self.then and self.then.applies(s) else s
+
+
+# Lucene's rules, in its order: the first that applies and does not go on ends the stemming.
+_SUFFIX_RULES = (
+    _Rule(9, "issement", "ir"),  # finissement → finir
+    _Rule(8, "issant", "ir"),
+    _Rule(6, "ement", "e", then=_Rule(3, "ive", "if")),
+    _Rule(11, "ficatrice", "fier"),
+    _Rule(10, "ficateur", "fier"),
+    _Rule(9, "catrice", "quer"),
+    _Rule(8, "cateur", "quer"),
+    _Rule(8, "atrice", "er"),
+    _Rule(7, "ateur", "er"),
+    _Rule(6, "trice", "teur", goes_on=True),
+    _Rule(5, "ieme", ""),  # deuxième → deux
+    _Rule(7, "teuse", "ter"),
+    _Rule(6, "teur", "ter"),
+    _Rule(5, "euse", "eu"),
+    _Rule(8, "ere", "er"),
+    _Rule(7, "ive", "if"),
+    _Rule(4, "folle", "fou"),
+    _Rule(4, "molle", "mou"),
+    _Rule(9, "nnelle", "n"),
+    _Rule(9, "nnel", "n"),
+    _Rule(4, "ete", "et", goes_on=True),
+    _Rule(8, "ique", "", goes_on=True),
+    _Rule(8, "esse", "e"),
+    _Rule(7, "inage", "in"),
+    _Rule(9, "isation", "", then=_Rule(5, "ual", "uel")),
+    _Rule(9, "isateur", ""),
+    _Rule(8, "ation", ""),
+    _Rule(8, "ition", ""),
+)
+
+
 def stem(word: str) -> str:
     """``préconisations`` and ``preconisation`` → ``precon``; ``sociaux`` → ``social``."""
-    s = list(word)
-
-    def ends(suffix: str) -> bool:
-        return len(s) >= len(suffix) and "".join(s[-len(suffix) :]) == suffix
-
+    s = word
     if len(s) > 5 and s[-1] == "x":
         if s[-3] == "a" and s[-2] == "u" and s[-4] != "e":
-            s[-2] = "l"  # chevaux → cheval
-        s.pop()
+            s = s[:-2] + "l"  # chevaux → cheval
+        else:
+            s = s[:-1]
     if len(s) > 3 and s[-1] == "x":
-        s.pop()
+        s = s[:-1]
     if len(s) > 3 and s[-1] == "s":
-        s.pop()
-
-    if len(s) > 9 and ends("issement"):  # finissement → finir
-        del s[-6:]
-        s[-1] = "r"
-        return _norm(s)
-    if len(s) > 8 and ends("issant"):
-        del s[-4:]
-        s[-1] = "r"
-        return _norm(s)
-    if len(s) > 6 and ends("ement"):
-        del s[-4:]
-        if len(s) > 3 and ends("ive"):
-            s.pop()
-            s[-1] = "f"
-        return _norm(s)
-    if len(s) > 11 and ends("ficatrice"):
-        del s[-5:]
-        s[-2:] = ["e", "r"]
-        return _norm(s)
-    if len(s) > 10 and ends("ficateur"):
-        del s[-4:]
-        s[-2:] = ["e", "r"]
-        return _norm(s)
-    if len(s) > 9 and ends("catrice"):
-        del s[-3:]
-        s[-4:-1] = ["q", "u", "e"]
-        return _norm(s)
-    if len(s) > 8 and ends("cateur"):
-        del s[-2:]
-        s[-4:] = ["q", "u", "e", "r"]
-        return _norm(s)
-    if len(s) > 8 and ends("atrice"):
-        del s[-4:]
-        s[-2:] = ["e", "r"]
-        return _norm(s)
-    if len(s) > 7 and ends("ateur"):
-        del s[-3:]
-        s[-2:] = ["e", "r"]
-        return _norm(s)
-    if len(s) > 6 and ends("trice"):
-        s.pop()
-        s[-3:] = ["e", "u", "r"]
-    if len(s) > 5 and ends("ieme"):  # deuxième → deux
-        return _norm(s[:-4])
-    if len(s) > 7 and ends("teuse"):
-        del s[-2:]
-        s[-1] = "r"
-        return _norm(s)
-    if len(s) > 6 and ends("teur"):
-        s.pop()
-        s[-1] = "r"
-        return _norm(s)
-    if len(s) > 5 and ends("euse"):
-        return _norm(s[:-2])
-    if len(s) > 8 and ends("ere"):
-        s.pop()
-        s[-2] = "e"
-        return _norm(s)
-    if len(s) > 7 and ends("ive"):
-        s.pop()
-        s[-1] = "f"
-        return _norm(s)
-    if len(s) > 4 and (ends("folle") or ends("molle")):
-        del s[-2:]
-        s[-1] = "u"
-        return _norm(s)
-    if len(s) > 9 and ends("nnelle"):
-        return _norm(s[:-5])
-    if len(s) > 9 and ends("nnel"):
-        return _norm(s[:-3])
-    if len(s) > 4 and ends("ete"):
-        s.pop()
-        s[-2] = "e"
-    if len(s) > 8 and ends("ique"):
-        del s[-4:]
-    if len(s) > 8 and ends("esse"):
-        return _norm(s[:-3])
-    if len(s) > 7 and ends("inage"):
-        return _norm(s[:-3])
-    if len(s) > 9 and ends("isation"):
-        del s[-7:]
-        if len(s) > 5 and ends("ual"):
-            s[-2] = "e"
-        return _norm(s)
-    if len(s) > 9 and ends("isateur"):
-        return _norm(s[:-7])
-    if len(s) > 8 and ends("ation"):
-        return _norm(s[:-5])
-    if len(s) > 8 and ends("ition"):
-        return _norm(s[:-5])
-    return _norm(s)
+        s = s[:-1]
+    for rule in _SUFFIX_RULES:
+        if rule.applies(s):
+            s = rule.apply(s)
+            if not rule.goes_on:
+                break
+    return _norm(list(s))
 
 
 def _norm(s: list[str]) -> str:

@@ -462,24 +462,21 @@ class DatabaseStore:
         return None
 
 
-_UPDATED_FIELDS = [
+# The fields a row takes as they are from its ``SearchDocument`` (the key never changes).
+_COPIED_FIELDS = (
     "kind",
     "title",
     "summary",
     "body",
     "attachments",
     "theme",
-    "colleges",
     "territory",
     "type",
     "date",
     "year",
     "url",
-    "authors",
-    "fingerprint",
-    "acl_count",
-    "acl",
-]
+)
+_UPDATED_FIELDS = [*_COPIED_FIELDS, "colleges", "authors", "fingerprint", "acl_count", "acl"]
 
 
 def _row(document: SearchDocument, pk: int | None, acl_id: int) -> IndexedDocument:
@@ -487,21 +484,11 @@ def _row(document: SearchDocument, pk: int | None, acl_id: int) -> IndexedDocume
         pk=pk,
         acl_id=acl_id,
         key=document.key,
-        kind=document.kind,
-        title=document.title,
-        summary=document.summary,
-        body=document.body,
-        attachments=document.attachments,
-        theme=document.theme,
         colleges=list(document.colleges),
-        territory=document.territory,
-        type=document.type,
-        date=document.date,
-        year=document.year,
-        url=document.url,
         authors=list(document.authors),
         fingerprint=document.fingerprint(),
         acl_count=len(set(document.acl)),
+        **{name: getattr(document, name) for name in _COPIED_FIELDS},
     )
 
 

@@ -26,37 +26,12 @@ final class Components {
 
     /** A token filter that is not applied to normalizers (keyword fields, query terms of wildcard/prefix queries). */
     static TokenFilterFactory filter(String name, Function<TokenStream, TokenStream> create) {
-        return new TokenFilterFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public TokenStream create(TokenStream tokenStream) {
-                return create.apply(tokenStream);
-            }
-        };
+        return new Filter(name, create);
     }
 
     /** A token filter with a distinct behaviour when used by a normalizer. */
     static TokenFilterFactory filter(String name, Function<TokenStream, TokenStream> create, Function<TokenStream, TokenStream> normalize) {
-        return new NormalizingTokenFilterFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public TokenStream create(TokenStream tokenStream) {
-                return create.apply(tokenStream);
-            }
-
-            @Override
-            public TokenStream normalize(TokenStream tokenStream) {
-                return normalize.apply(tokenStream);
-            }
-        };
+        return new NormalizingFilter(name, create, normalize);
     }
 
     /** A token filter that normalizers may use too (lowercase, asciifolding, elision...). */
@@ -64,31 +39,62 @@ final class Components {
         return filter(name, create, create);
     }
 
+    /** A char filter; a normalizing one is applied by normalizers too. */
     static CharFilterFactory charFilter(String name, boolean normalizing, Function<Reader, Reader> create) {
-        if (normalizing) {
-            return new NormalizingCharFilterFactory() {
-                @Override
-                public String name() {
-                    return name;
-                }
+        return normalizing ? new NormalizingCharFilter(name, create) : new CharFilter(name, create);
+    }
 
-                @Override
-                public Reader create(Reader reader) {
-                    return create.apply(reader);
-                }
-            };
+    /** A named analysis component made by a function: the token and char filter factories share
+     * {@code name()} and {@code create(T)}, each interface for its own {@code T}. */
+    private abstract static class Named<T> {
+        private final String name;
+        private final Function<T, T> create;
+
+        Named(String name, Function<T, T> create) {
+            this.name = name;
+            this.create = create;
         }
-        return new CharFilterFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
 
-            @Override
-            public Reader create(Reader reader) {
-                return create.apply(reader);
-            }
-        };
+        public String name() {
+            return name;
+        }
+
+        public T create(T input) {
+            return create.apply(input);
+        }
+    }
+
+    private static class Filter extends Named<TokenStream> implements TokenFilterFactory {
+        Filter(String name, Function<TokenStream, TokenStream> create) {
+            super(name, create);
+        }
+    }
+
+    private static final class NormalizingFilter extends Filter implements NormalizingTokenFilterFactory {
+        private final Function<TokenStream, TokenStream> normalize;
+
+        NormalizingFilter(String name, Function<TokenStream, TokenStream> create, Function<TokenStream, TokenStream> normalize) {
+            super(name, create);
+            this.normalize = normalize;
+        }
+
+        @Override
+        public TokenStream normalize(TokenStream tokenStream) {
+            return normalize.apply(tokenStream);
+        }
+    }
+
+    private static class CharFilter extends Named<Reader> implements CharFilterFactory {
+        CharFilter(String name, Function<Reader, Reader> create) {
+            super(name, create);
+        }
+    }
+
+    /** Normalizers apply it as it is ({@link NormalizingCharFilterFactory#normalize} calls {@code create}). */
+    private static final class NormalizingCharFilter extends CharFilter implements NormalizingCharFilterFactory {
+        NormalizingCharFilter(String name, Function<Reader, Reader> create) {
+            super(name, create);
+        }
     }
 
     static Pattern pattern(Settings settings) {
