@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.ui.components import Component
 from wagtail.admin.views import home
 from wagtail.admin.views.chooser import (
     BaseLinkFormView,
@@ -140,47 +141,45 @@ def hide_page_types_usage(request: HttpRequest, menu_items: list) -> None:
 # -- dashboard -------------------------------------------------------------------------------
 
 
-class WorkflowObjectsToModeratePanel(home.WorkflowObjectsToModeratePanel):
+def _shown(user, obj) -> bool:
+    """Whether a panel may list this workflow object: any object but a page one may not view."""
+    return not isinstance(obj, Page) or admin_can_view(user, obj)
+
+
+class _VisibleOnly(Component):
+    """A dashboard panel whose context keeps, of what it lists, what its reader may view."""
+
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
-        context["states"] = [
-            state
-            for state in context["states"]
-            if not isinstance(state["obj"], Page) or admin_can_view(user, state["obj"])
-        ]
+        self.keep_visible(parent_context["request"].user, context)
         return context
 
+    def keep_visible(self, user, context: dict) -> None:
+        raise NotImplementedError
 
-class UserObjectsInWorkflowModerationPanel(home.UserObjectsInWorkflowModerationPanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
+
+class WorkflowObjectsToModeratePanel(_VisibleOnly, home.WorkflowObjectsToModeratePanel):
+    def keep_visible(self, user, context: dict) -> None:
+        context["states"] = [state for state in context["states"] if _shown(user, state["obj"])]
+
+
+class UserObjectsInWorkflowModerationPanel(_VisibleOnly, home.UserObjectsInWorkflowModerationPanel):
+    def keep_visible(self, user, context: dict) -> None:
         context["workflow_states"] = [
-            state
-            for state in context["workflow_states"]
-            if not isinstance(state.content_object, Page)
-            or admin_can_view(user, state.content_object)
+            state for state in context["workflow_states"] if _shown(user, state.content_object)
         ]
-        return context
 
 
-class RecentEditsPanel(home.RecentEditsPanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
+class RecentEditsPanel(_VisibleOnly, home.RecentEditsPanel):
+    def keep_visible(self, user, context: dict) -> None:
         context["last_edits"] = [
             (date, page) for date, page in context["last_edits"] if admin_can_view(user, page)
         ]
-        return context
 
 
-class LockedPagesPanel(home.LockedPagesPanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
+class LockedPagesPanel(_VisibleOnly, home.LockedPagesPanel):
+    def keep_visible(self, user, context: dict) -> None:
         context["locked_pages"] = admin_visible_pages(user, context["locked_pages"])
-        return context
 
 
 FILTERED_PANELS = {

@@ -26,6 +26,7 @@ from wagtail.search import index
 from cms.blocks import RICH_TEXT_FEATURES, contribution_blocks
 from cms.dossiers import exports
 from cms.models.base import IntranetPage, SubRoutes
+from cms.models.listing import ListingPage
 from members.models import College
 
 CONTRIBUTIONS_PER_PAGE = 20
@@ -36,21 +37,15 @@ def with_shown_names(members):
     return members.select_related("user").prefetch_related("memberships__college")
 
 
-class DossierIndexPage(IntranetPage):
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-
-    content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.ConventionPage"]
+class DossierIndexPage(ListingPage):
     subpage_types = ["cms.DossierPage"]
 
     class Meta:
         app_label = "cms"
         verbose_name = _("liste des dossiers thématiques")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["dossiers"] = self.visible_children(request.user, DossierPage).order_by("path")
-        return context
+    def listing_context(self, request, children) -> dict:
+        return {"dossiers": children.order_by("path")}
 
 
 @dataclass(frozen=True)

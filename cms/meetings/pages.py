@@ -22,34 +22,29 @@ from wagtail.fields import RichTextField
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.meetings import views
 from cms.models.base import IntranetPage, SubRoutes
+from cms.models.listing import ListingPage
 
 # Upcoming meetings are few; the past ones accumulate year after year.
 PAST_EVENTS_PER_PAGE = 12
 
 
-class EventIndexPage(IntranetPage):
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-
-    content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.ConventionPage"]
+class EventIndexPage(ListingPage):
     subpage_types = ["cms.EventPage"]
 
     class Meta:
         app_label = "cms"
         verbose_name = _("liste des rencontres")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        events = self.visible_children(request.user, EventPage)
+    def listing_context(self, request, children) -> dict:
         now = timezone.now()
-        context["upcoming_events"] = events.filter(start__gte=now).order_by("start")
-        past_events = events.filter(start__lt=now).order_by("-start", "-pk")
-        context["page_obj"] = Paginator(past_events, PAST_EVENTS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
-        context["past_events"] = context["page_obj"].object_list
-        context["ics_url"] = reverse("meetings:index_ics", args=[self.pk])
-        return context
+        past_events = children.filter(start__lt=now).order_by("-start", "-pk")
+        page_obj = Paginator(past_events, PAST_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        return {
+            "upcoming_events": children.filter(start__gte=now).order_by("start"),
+            "page_obj": page_obj,
+            "past_events": page_obj.object_list,
+            "ics_url": reverse("meetings:index_ics", args=[self.pk]),
+        }
 
 
 class EventPage(SubRoutes, RoutablePageMixin, IntranetPage):

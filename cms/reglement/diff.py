@@ -111,6 +111,11 @@ class Group:
     articles: tuple[ArticleDiff, ...]
 
 
+def _articles_counted(status: Status) -> property:
+    """A property of a ``TextDiff``: how many of its articles have this status."""
+    return property(lambda diff: diff.count(status))
+
+
 @dataclass(frozen=True)
 class TextDiff:
     intro: tuple[Paragraph, ...]
@@ -120,21 +125,10 @@ class TextDiff:
     def count(self, status: Status) -> int:
         return sum(1 for article in self.articles if article.status == status)
 
-    @property
-    def added(self) -> int:
-        return self.count(Status.ADDED)
-
-    @property
-    def removed(self) -> int:
-        return self.count(Status.REMOVED)
-
-    @property
-    def changed(self) -> int:
-        return self.count(Status.CHANGED)
-
-    @property
-    def unchanged(self) -> int:
-        return self.count(Status.UNCHANGED)
+    added = _articles_counted(Status.ADDED)
+    removed = _articles_counted(Status.REMOVED)
+    changed = _articles_counted(Status.CHANGED)
+    unchanged = _articles_counted(Status.UNCHANGED)
 
     @property
     def has_changes(self) -> bool:

@@ -9,6 +9,8 @@ adopts it (see ``cms.reglement.approvals``).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -58,19 +60,34 @@ class ReglementVersion(models.Model):
         return list(enumerate(self.articles, start=1))
 
 
-class VersionApproval(models.Model):
+class _CollegeApproval(models.Model):
+    """A college's approval of what the field named ``approved_field`` holds: one per college."""
+
+    approved_field: ClassVar[str]
+
+    college = models.ForeignKey(
+        "members.College", on_delete=models.CASCADE, related_name="+", verbose_name=_("collège")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["college__sort_order", "college__name"]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.approved_field)} — {self.college}"
+
+
+class VersionApproval(_CollegeApproval):
     """A college's approval of an adopted version, kept with the version."""
+
+    approved_field = "version"
 
     version = models.ForeignKey(
         ReglementVersion, on_delete=models.CASCADE, related_name="approvals"
     )
-    college = models.ForeignKey(
-        "members.College", on_delete=models.CASCADE, related_name="+", verbose_name=_("collège")
-    )
     approved_on = models.DateField(_("approuvée le"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["college__sort_order", "college__name"]
+    class Meta(_CollegeApproval.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "college"], name="unique_version_college_approval"
@@ -78,9 +95,6 @@ class VersionApproval(models.Model):
         ]
         verbose_name = _("approbation d'une version")
         verbose_name_plural = _("approbations d'une version")
-
-    def __str__(self) -> str:
-        return f"{self.version} — {self.college}"
 
 
 class VersionProposal(models.Model):
@@ -145,14 +159,13 @@ class VersionProposal(models.Model):
         return self.status == self.Status.OPEN
 
 
-class CollegeApproval(models.Model):
+class CollegeApproval(_CollegeApproval):
     """A college's approval of a proposal, recorded by one of its referents."""
+
+    approved_field = "proposal"
 
     proposal = models.ForeignKey(
         VersionProposal, on_delete=models.CASCADE, related_name="approvals"
-    )
-    college = models.ForeignKey(
-        "members.College", on_delete=models.CASCADE, related_name="+", verbose_name=_("collège")
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,8 +176,7 @@ class CollegeApproval(models.Model):
     )
     approved_at = models.DateTimeField(_("approuvée le"), default=timezone.now)
 
-    class Meta:
-        ordering = ["college__sort_order", "college__name"]
+    class Meta(_CollegeApproval.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "college"], name="unique_proposal_college_approval"
@@ -172,6 +184,3 @@ class CollegeApproval(models.Model):
         ]
         verbose_name = _("approbation d'un collège")
         verbose_name_plural = _("approbations des collèges")
-
-    def __str__(self) -> str:
-        return f"{self.proposal} — {self.college}"

@@ -6,6 +6,9 @@ Coordination and college referents follow the proposals here; each POST goes thr
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -155,46 +158,44 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
-    """Run one approval step; a refusal becomes an error message, and nothing changes."""
-    proposal = _proposal_for(request, pk)
-    try:
-        success = action(proposal)
-    except approvals.Refused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(_detail_url(proposal))
+def _approval_step(
+    step: Callable[[HttpRequest, VersionProposal], str],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The POST view of one approval step, back to the proposal with ``step``'s message; a
+    refusal becomes an error message, and nothing changes."""
+
+    @login_required
+    @require_POST
+    @functools.wraps(step)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        proposal = _proposal_for(request, pk)
+        try:
+            success = step(request, proposal)
+        except approvals.Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, success)
+        return HttpResponseRedirect(_detail_url(proposal))
+
+    return view
 
 
-@login_required
-@require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(proposal: VersionProposal) -> str:
-        college = College.objects.filter(slug=request.POST.get("college", "")).first()
-        if college is None:
-            raise approvals.Refused("Choisissez le collège dont vous enregistrez l'approbation.")
-        approvals.approve(proposal, college, request.user)
-        return f"L'approbation du collège « {college.name} » est enregistrée."
-
-    return _act(request, pk, action)
+@_approval_step
+def approve(request: HttpRequest, proposal: VersionProposal) -> str:
+    college = College.objects.filter(slug=request.POST.get("college", "")).first()
+    if college is None:
+        raise approvals.Refused("Choisissez le collège dont vous enregistrez l'approbation.")
+    approvals.approve(proposal, college, request.user)
+    return f"L'approbation du collège « {college.name} » est enregistrée."
 
 
-@login_required
-@require_POST
-def adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(proposal: VersionProposal) -> str:
-        version = approvals.adopt(proposal, request.user)
-        return f"La version {version.label} du règlement est publiée."
-
-    return _act(request, pk, action)
+@_approval_step
+def adopt(request: HttpRequest, proposal: VersionProposal) -> str:
+    version = approvals.adopt(proposal, request.user)
+    return f"La version {version.label} du règlement est publiée."
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(proposal: VersionProposal) -> str:
-        approvals.withdraw(proposal, request.user)
-        return "La proposition est retirée."
-
-    return _act(request, pk, action)
+@_approval_step
+def withdraw(request: HttpRequest, proposal: VersionProposal) -> str:
+    approvals.withdraw(proposal, request.user)
+    return "La proposition est retirée."
