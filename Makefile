@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CONTENT ?= cms/content/demo.json
+DATA_DIR ?= var
+STATIC_ROOT ?= $(DATA_DIR)/static
 
-.PHONY: install install-test run serve test test-fast lint services services-stop
+.PHONY: install install-test run demo-reset serve test test-fast lint services services-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,19 +31,47 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 install-test: $(VENV)/.installed-test node_modules/axe-core/axe.min.js
 
+# `make run` serves the demo as a visitor meets it: DEBUG off, so 404 and 500 are the
+# site's own pages (never Django's debug pages); static files collected once and served by
+# WhiteNoise; e-mails printed here; plain HTTP. BASE_URL, the one base of every absolute
+# address (sitemap, calendars, exports, e-mails), and the Wagtail Site record both come
+# from HOST and PORT (`manage.py site_address`). The address is the last thing printed.
+DEMO_ENV = DEBUG=0 HTTPS=0 BASE_URL=http://$(HOST):$(PORT) \
+	ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1,[::1] DATA_DIR=$(DATA_DIR) STATIC_ROOT=$(STATIC_ROOT) \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend REQUEST_LOG_LEVEL=WARNING
+STATIC_MANIFEST := $(STATIC_ROOT)/staticfiles.json
+
+# Collected again only when a static file or the installed packages changed.
+$(STATIC_MANIFEST): $(VENV)/.installed $(shell find static -type f)
+	@$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_content --if-empty $(DEMO_CONTENT)
-	@echo ""
-	@echo "  Intranet de la convention : http://$(HOST):$(PORT)/"
-	@echo "  Administration : http://$(HOST):$(PORT)/admin/  (comptes de démonstration dans README.md)"
-	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "  Préparation de la démonstration (la première fois : une à deux minutes)…"
+	@$(MAKE) --silent --no-print-directory $(STATIC_MANIFEST)
+	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	@$(DEMO_ENV) $(BIN)/python manage.py load_content --if-empty $(DEMO_CONTENT) > /dev/null
+	@$(DEMO_ENV) $(BIN)/python manage.py site_address > /dev/null
+	@$(DEMO_ENV) $(BIN)/python manage.py serve_demo --skip-checks $(HOST):$(PORT)
+
+# The demo from scratch: the SQLite database and the uploaded files of $(DATA_DIR) are
+# deleted, then migrated and loaded again (stop `make run` first). Refused when
+# DATABASE_URL names a database: it may be a real site's.
+demo-reset: install
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "DATABASE_URL est défini : demo-reset n'efface que la base SQLite de la démonstration. Rien n'a été fait." >&2; \
+		exit 1; fi
+	@rm -f $(DATA_DIR)/db.sqlite3 $(DATA_DIR)/db.sqlite3-wal $(DATA_DIR)/db.sqlite3-shm
+	@rm -rf $(DATA_DIR)/media
+	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	@$(DEMO_ENV) $(BIN)/python manage.py load_content $(DEMO_CONTENT) > /dev/null
+	@$(DEMO_ENV) $(BIN)/python manage.py site_address > /dev/null
+	@echo "  Démonstration rechargée : « make run » la sert."
 
 # Production-like: gunicorn (deploy/gunicorn.conf.py), DEBUG=0, static files collected.
 # SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL… come from the environment (deploy/README.md).
 serve: install
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/python manage.py site_address
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 

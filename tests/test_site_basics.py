@@ -1,12 +1,14 @@
-"""What every site has: robots.txt, an icon, descriptions, feed discovery, one URL base."""
+"""What every site has: robots.txt, an icon, descriptions, feed discovery, one URL base,
+its own error pages, and a `make run` that shows them."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import struct
-import urllib.request
+import subprocess
 import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
@@ -14,16 +16,29 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.views import serve as serve_static
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.urls import path
+from django.views.defaults import server_error
 from pypdf import PdfReader
 from wagtail.models import Page, Site
 
+from cms.management.commands.serve_demo import address_lines
 from cms.models import DossierPage, EventPage
 
 BASE = "https://intranet.exemple.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def boom(request):
+    raise RuntimeError("une panne")
+
+
+# This module is also the URLconf of the 500 test (pytest.mark.urls).
+urlpatterns = [path("panne/", boom)]
 
 
 @pytest.fixture
@@ -104,11 +119,12 @@ def test_favicon_ico_sends_browsers_to_the_png_icon(client, db):
     assert response["Location"] == "/static/img/icon.png"
 
 
-def test_the_icon_files_are_served(live_server):
+def test_the_icon_files_are_served_with_their_types():
+    # As the static files view serves them (WhiteNoise serves the same files once collected).
     for name, content_type in (("icon.svg", "image/svg+xml"), ("icon.png", "image/png")):
-        with urllib.request.urlopen(f"{live_server.url}/static/img/{name}") as response:
-            assert response.status == 200
-            assert response.headers["Content-Type"].startswith(content_type)
+        response = serve_static(RequestFactory().get(f"/static/img/{name}"), f"img/{name}", True)
+        assert response.status_code == 200
+        assert response["Content-Type"] == content_type
 
 
 # -- <meta name="description"> ----------------------------------------------------------------
@@ -293,3 +309,84 @@ def test_absolute_addresses_start_with_base_url_whatever_the_host_asked(
     assert f"{BASE}/" in content
     for other in ("autre-hote.example", "testserver", "localhost", "127.0.0.1"):
         assert other not in content
+
+
+# -- error pages ------------------------------------------------------------------------------
+
+
+def test_a_missing_page_gets_the_sites_own_404_page(client, demo):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    html = text_of(response)
+    assert "<h1>Page introuvable</h1>" in html
+    assert 'class="site-header"' in html
+
+
+@pytest.mark.urls(__name__)
+def test_an_error_gets_the_sites_own_500_page(db):
+    response = Client(raise_request_exception=False).get("/panne/")
+    assert response.status_code == 500
+    html = text_of(response)
+    assert "<h1>Une erreur est survenue</h1>" in html
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    assert "Traceback" not in html and "une panne" not in html
+
+
+def test_the_500_page_needs_neither_a_request_context_nor_the_database():
+    # No `db` fixture: any query here would fail the test.
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Revenir à l’accueil" in response.content.decode()
+
+
+def test_the_500_page_links_files_that_exist():
+    for name in ("css/site.css", "img/icon.svg", "img/icon.png"):
+        assert finders.find(name), name
+
+
+# -- make run and make demo-reset -------------------------------------------------------------
+
+
+def make(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`make` in the repository, without reinstalling (the venv is taken as up to date)."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def run_commands(*args: str) -> list[str]:
+    """The commands `make run` would run (dry run), one per line."""
+    dry = make("-n", "run", *args)
+    assert dry.returncode == 0, dry.stderr
+    return [line for line in dry.stdout.splitlines() if "manage.py" in line]
+
+
+def test_make_run_serves_without_debug_so_the_sites_own_error_pages_show():
+    serve = run_commands()[-1]
+    assert "manage.py serve_demo" in serve
+    assert "DEBUG=0" in serve and "DEBUG=1" not in serve
+
+
+def test_make_run_sets_base_url_and_the_site_from_host_and_port():
+    commands = run_commands("HOST=127.0.0.1", "PORT=8123")
+    assert all("BASE_URL=http://127.0.0.1:8123" in command for command in commands)
+    assert "manage.py site_address" in commands[-2]
+    assert commands[-1].endswith("serve_demo --skip-checks 127.0.0.1:8123")
+
+
+def test_the_demo_server_prints_the_address_last(settings):
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8123"
+    lines = [line for line in address_lines() if line.strip()]
+    assert lines[-1] == "  Intranet de la convention\u00a0: http://127.0.0.1:8123/"
+    assert len(lines) <= 3
+
+
+def test_demo_reset_refuses_to_touch_a_database_named_by_database_url(tmp_path):
+    (tmp_path / "db.sqlite3").write_text("une base")
+    result = make(
+        "demo-reset", f"DATA_DIR={tmp_path}", env={"DATABASE_URL": "postgres://ailleurs/reel"}
+    )
+    assert result.returncode != 0
+    assert "Rien n'a été fait" in result.stderr
+    assert (tmp_path / "db.sqlite3").read_text() == "une base"
