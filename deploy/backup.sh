@@ -8,9 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 destination=${1:?"usage: deploy/backup.sh DESTINATION_FOLDER"}
-: "${DATABASE_URL:?DATABASE_URL must name the PostgreSQL database (postgres://…)}"
-data_dir=${DATA_DIR:-var}
-media_root=${MEDIA_ROOT:-$data_dir/media}
+# shellcheck source=deploy/site_data.sh
+source deploy/site_data.sh
 
 mkdir -p "$destination"
 # Custom format: compressed, and pg_restore can restore it into an emptied database.

@@ -8,9 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source_dir=${1:?"usage: deploy/restore.sh BACKUP_FOLDER"}
-: "${DATABASE_URL:?DATABASE_URL must name the PostgreSQL database (postgres://…)}"
-data_dir=${DATA_DIR:-var}
-media_root=${MEDIA_ROOT:-$data_dir/media}
+# shellcheck source=deploy/site_data.sh
+source deploy/site_data.sh
 python=${PYTHON:-.venv/bin/python}
 
 [ -f "$source_dir/database.dump" ] || { echo "pas de database.dump dans $source_dir" >&2; exit 2; }

@@ -8,6 +8,10 @@ URLs of this app (/inscriptions/) are served by ``cms.meetings.site_views``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -120,34 +124,44 @@ def event_ics_url(event) -> str:
     return reverse("meetings:event_ics", args=[event.pk])
 
 
-def _post_only(request: HttpRequest) -> HttpResponse | None:
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+def _registration_step(
+    step: Callable[[Any, HttpRequest], str],
+) -> Callable[[Any, HttpRequest], HttpResponse]:
+    """The POST of a signed-in person on a meeting: back to its page with the message
+    ``step`` returns, or with each message of its ``RegistrationRefused``."""
+
+    @functools.wraps(step)
+    def view(event, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        page_url = event.get_url(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(page_url)
+        try:
+            success = step(event, request)
+        except services.RegistrationRefused as refusal:
+            for message in refusal.args:
+                messages.error(request, str(message))
+        else:
+            messages.success(request, success)
+        return redirect(page_url)
+
+    return view
 
 
-def register(event, request: HttpRequest) -> HttpResponse:
-    if (refused := _post_only(request)) is not None:
-        return refused
-    page_url = event.get_url(request)
-    if not request.user.is_authenticated:
-        return redirect_to_login(page_url)
+@_registration_step
+def register(event, request: HttpRequest) -> str:
     form = RegistrationForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect(page_url)
-    try:
-        outcome = services.register(
-            event,
-            request.user,
-            travel_support=form.cleaned_data["travel_support"],
-            travel_note=form.cleaned_data["travel_note"],
-        )
-    except services.RegistrationRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect(page_url)
-    messages.success(request, registration_message(event, outcome))
-    return redirect(page_url)
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        raise services.RegistrationRefused(*errors)
+    outcome = services.register(
+        event,
+        request.user,
+        travel_support=form.cleaned_data["travel_support"],
+        travel_note=form.cleaned_data["travel_note"],
+    )
+    return registration_message(event, outcome)
 
 
 def registration_message(event, outcome: services.Outcome) -> str:
@@ -161,19 +175,10 @@ def registration_message(event, outcome: services.Outcome) -> str:
     return f"Votre inscription à la rencontre « {event.title} » est enregistrée."
 
 
-def cancel(event, request: HttpRequest) -> HttpResponse:
-    if (refused := _post_only(request)) is not None:
-        return refused
-    page_url = event.get_url(request)
-    if not request.user.is_authenticated:
-        return redirect_to_login(page_url)
-    try:
-        services.cancel(event, request.user)
-    except services.RegistrationRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect(page_url)
-    messages.success(request, f"Votre inscription à la rencontre « {event.title} » est annulée.")
-    return redirect(page_url)
+@_registration_step
+def cancel(event, request: HttpRequest) -> str:
+    services.cancel(event, request.user)
+    return f"Votre inscription à la rencontre « {event.title} » est annulée."
 
 
 def _require_coordination(request: HttpRequest) -> None:
