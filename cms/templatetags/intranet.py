@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import template
 from django.http import Http404, HttpRequest
 from wagtail.models import BaseViewRestriction, Page, Site
@@ -20,6 +22,27 @@ def _memoised_on_request(request: HttpRequest, attribute: str, compute):
     return getattr(request, attribute)
 
 
+PagesOfRequest = Callable[[HttpRequest], list[Page]]
+
+
+def _once_per_request(attribute: str) -> Callable[[PagesOfRequest], Callable[..., list[Page]]]:
+    """Makes a tag taking the context from a function of the request: computed once per
+    request (kept in ``attribute``), and no page without a request."""
+
+    def decorate(pages_of: PagesOfRequest) -> Callable[..., list[Page]]:
+        # Not functools.wraps: simple_tag reads the signature, which must start with context.
+        def tag(context) -> list[Page]:
+            request = context.get("request")
+            if request is None:
+                return []
+            return _memoised_on_request(request, attribute, lambda: pages_of(request))
+
+        tag.__name__, tag.__doc__ = pages_of.__name__, pages_of.__doc__
+        return tag
+
+    return decorate
+
+
 def _menu_pages(user, parent: Page) -> list[Page]:
     """The live children of ``parent`` shown in menus that this user may see, in tree order."""
     children = Page.objects.child_of(parent).live().in_menu()
@@ -27,19 +50,13 @@ def _menu_pages(user, parent: Page) -> list[Page]:
 
 
 @register.simple_tag(takes_context=True)
-def main_navigation(context) -> list[Page]:
+@_once_per_request(_NAVIGATION_ATTR)
+def main_navigation(request: HttpRequest) -> list[Page]:
     """The conventions under the home page that the reader may see."""
-    request = context.get("request")
-    if request is None:
+    site = Site.find_for_request(request)
+    if site is None:
         return []
-
-    def conventions() -> list[Page]:
-        site = Site.find_for_request(request)
-        if site is None:
-            return []
-        return _menu_pages(request.user, site.root_page)
-
-    return _memoised_on_request(request, _NAVIGATION_ATTR, conventions)
+    return _menu_pages(request.user, site.root_page)
 
 
 @register.simple_tag(takes_context=True)
@@ -64,18 +81,12 @@ FOOTER_ROLES = ["mentions_legales", "donnees_personnelles", "accessibilite", "ai
 
 
 @register.simple_tag(takes_context=True)
-def footer_links(context) -> list[Page]:
+@_once_per_request(_FOOTER_ATTR)
+def footer_links(request: HttpRequest) -> list[Page]:
     """Legal and help pages, found by their footer role (one query per request)."""
-    request = context.get("request")
-    if request is None:
-        return []
-
-    def pages() -> list[Page]:
-        queryset = StandardPage.objects.live().filter(footer_role__in=FOOTER_ROLES)
-        found = list(visible_pages(request.user, queryset))
-        return sorted(found, key=lambda item: FOOTER_ROLES.index(item.footer_role))
-
-    return _memoised_on_request(request, _FOOTER_ATTR, pages)
+    queryset = StandardPage.objects.live().filter(footer_role__in=FOOTER_ROLES)
+    found = list(visible_pages(request.user, queryset))
+    return sorted(found, key=lambda item: FOOTER_ROLES.index(item.footer_role))
 
 
 @register.simple_tag(takes_context=True)
