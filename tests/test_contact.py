@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -50,8 +51,9 @@ STAFF = {
 def staff(people):
     load(STAFF)
     users = {user.username: user for user in get_user_model().objects.all()}
-    users["coord"].email = "coord@example.org"
-    users["coord"].save()
+    coord = users["coord"]
+    coord.email, coord.first_name, coord.last_name = "coord@example.org", "Claire", "Dumas"
+    coord.save()
     return users
 
 
@@ -486,6 +488,46 @@ def test_an_answer_to_an_unknown_message_is_not_found(client, staff):
     client.force_login(staff["coord"])
 
     assert client.get(f"{INDEX_URL}answer/999999/").status_code == 404
+
+
+def test_coordination_sets_its_address_in_the_settings(client, staff):
+    client.force_login(staff["coord"])
+
+    response = client.get("/admin/settings/contact/contactsettings/", follow=True)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Adresse de la coordination" in page
+    assert "Laissée vide" in page  # the help text says what happens without it
+
+
+def test_a_referent_cannot_change_the_coordinations_address(client, staff):
+    client.force_login(staff["ref-pa"])
+
+    response = client.get("/admin/settings/contact/contactsettings/", follow=True)
+
+    assert "Adresse de la coordination" not in response.content.decode()
+
+
+def test_an_answered_message_shows_who_answered_it(client, staff):
+    message = a_message()
+    client.force_login(staff["coord"])
+    client.post(answer_url(message), {"answer": "Voici la réponse."})
+
+    page = client.get(inspect_url(message)).content.decode()
+
+    assert "Voici la réponse." in page
+    assert "Claire Dumas (coord)" in page
+    assert not re.search(r"<dd>\s*None\s*</dd>", page)  # empty fields show a dash
+
+
+def test_the_history_of_a_message_offers_no_edit_button(client, staff):
+    message = a_message()
+    client.force_login(staff["coord"])
+
+    page = client.get(f"{INDEX_URL}history/{message.pk}/").content.decode()
+
+    assert f"{INDEX_URL}edit/{message.pk}/" not in page
 
 
 # -- Retention ----------------------------------------------------------------------------

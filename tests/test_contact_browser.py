@@ -4,6 +4,9 @@ coordination's mailbox through the outbox."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.core import mail
 from django.test import override_settings
@@ -12,6 +15,7 @@ from wagtail.models import Site
 from cms.contact.models import ContactMessage, ContactSettings
 from cms.notifications.models import OutgoingEmail
 from tests.a11y import (
+    CHECKED_PAGES,
     CheckedPage,
     assert_no_blocking_violations,
     browser_session,
@@ -19,48 +23,32 @@ from tests.a11y import (
     open_checked,
     resolve,
 )
+from tests.test_browser_design import MIN_FIELD_PX, MIN_TARGET_PX, PHONE, WIDE, WIDTHS
 
 pytestmark = [pytest.mark.browser]
 
-PHONE = {"width": 375, "height": 667}
-WIDE = {"width": 1280, "height": 800}
-WIDTHS = {"375 px": PHONE, "1280 px": WIDE}
-MIN_CONTROL_PX = 40
+# Where the screenshots go when asked (CONTACT_SCREENSHOTS=/some/dir), to be looked at.
+SCREENSHOTS = os.environ.get("CONTACT_SCREENSHOTS", "")
+
 FOOTER_LINK = "footer.site-footer a[href='/contact/']"
 OUTBOX = "cms.notifications.outbox.OutboxBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 COORDINATION_ADDRESS = "contact@convention.example.org"
 
-# One page of each type, as the reader who may open it.
-PAGE_TYPES = [
-    CheckedPage("home", "/", ""),
-    CheckedPage("convention", "/paca/", ""),
-    CheckedPage("reglement", "/paca/reglement/", ""),
-    CheckedPage("dossier", "/paca/dossiers/non-recours-numerique/", ""),
-    CheckedPage(
-        "contribution", "/paca/dossiers/non-recours-numerique/atelier-demarches-en-ligne-2021/", ""
-    ),
-    CheckedPage("meeting", "/paca/rencontres/seminaire-acces-aux-droits/", "", user="membre"),
-    CheckedPage("directory", "/paca/annuaire/", "", user="membre"),
-    CheckedPage("standard", "/aide/", ""),
-    CheckedPage("search", "/recherche/?q=numérique", ""),
-    CheckedPage("login", "/connexion/", ""),
-    CheckedPage("adhesion", "/rejoindre/", ""),
-    CheckedPage("profile", "/mon-profil/", "", user="membre"),
-    CheckedPage("my-space", "/mon-espace/", "", user="membre"),
-    CheckedPage("restricted", "/paca/dossiers/jeunesse-education/", "", user="membre"),
-    CheckedPage("not-found", "/cette-page-n-existe-pas/", ""),
-    CheckedPage("contact", "/contact/", ""),
-]
 CONTACT = CheckedPage("contact", "/contact/", "Écrire à la coordination")
 CONTACT_ERRORS = CheckedPage(
     "contact-errors", "/contact/", "Écrire à la coordination", submit="Envoyer le message"
 )
 
 
+def screenshot(page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
+
+
 @pytest.mark.parametrize("viewport", WIDTHS.values(), ids=WIDTHS.keys())
 def test_every_page_type_links_to_the_contact_page_in_its_footer(viewport, demo_site_url, chromium):
-    resolved = [(checked, *resolve(checked, demo_site_url)) for checked in PAGE_TYPES]
+    resolved = [(checked, *resolve(checked, demo_site_url)) for checked in CHECKED_PAGES]
     missing = []
     with browser_session(chromium) as browser:
         for checked, url, cookies in resolved:
@@ -69,7 +57,7 @@ def test_every_page_type_links_to_the_contact_page_in_its_footer(viewport, demo_
             link = page.locator(FOOTER_LINK)
             if link.count() != 1 or link.inner_text().strip() != "Écrire à la coordination":
                 missing.append(checked.id)
-            elif link.bounding_box()["height"] < 44:
+            elif link.bounding_box()["height"] < MIN_TARGET_PX:
                 missing.append(f"{checked.id} (lien de moins de 44 px)")
             page.context.close()
     assert missing == [], f"pages sans lien « Écrire à la coordination » : {missing}"
@@ -92,8 +80,9 @@ def test_the_contact_forms_controls_are_at_least_40_px_tall(viewport, demo_site_
             for i in range(controls.count())
         }
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        screenshot(page, f"contact-form-{viewport['width']}.png")
     assert set(heights) >= {"subject", "message", "reply_email", "button"}
-    assert all(height >= MIN_CONTROL_PX for height in heights.values()), heights
+    assert all(height >= MIN_FIELD_PX for height in heights.values()), heights
     assert not overflow, "the contact page scrolls sideways"
 
 
@@ -103,6 +92,7 @@ def test_the_contact_page_has_no_serious_accessibility_violation(checked, demo_s
     with browser_session(chromium) as browser:
         page = new_context(browser, cookies, viewport=PHONE).new_page()
         open_checked(page, checked, url)
+        screenshot(page, f"{checked.id}-375.png")
         assert_no_blocking_violations(page)
 
 
@@ -117,29 +107,40 @@ def test_the_contact_page_weighs_at_most_100_kb(demo_site_url, chromium):
     assert sum(sizes) <= 100 * 1024, f"{sum(sizes)} octets"
 
 
-@pytest.mark.parametrize("viewport", WIDTHS.values(), ids=WIDTHS.keys())
-def test_a_message_sent_in_the_browser_reaches_the_coordinations_mailbox(viewport, site, chromium):
+def send_a_message(page, url: str, subject: str) -> tuple[str, str]:
+    """Fill the form as a person would and send it; the acknowledgement's h1 and text."""
+    open_checked(page, CONTACT, url)
+    page.get_by_label("Objet").fill(subject)
+    page.get_by_label("Votre message").fill("Le tableau du dossier logement déborde.")
+    page.get_by_label("Adresse électronique pour vous répondre").fill("lea@example.org")
+    page.get_by_label("J'accepte que la coordination garde mon adresse").check()
+    page.get_by_role("button", name="Envoyer le message").click()
+    page.wait_for_load_state()
+    return page.get_by_role("heading", level=1).inner_text(), page.locator("main").inner_text()
+
+
+def test_a_message_sent_in_the_browser_reaches_the_coordinations_mailbox(site, chromium):
     contact_settings = ContactSettings.for_site(Site.objects.get(is_default_site=True))
     contact_settings.coordination_email = COORDINATION_ADDRESS
     contact_settings.save()
     url, cookies = resolve(CONTACT, site)
+    acknowledgements = []
+    # One message at each width, each from a fresh browser context (a person of its own).
     with override_settings(EMAIL_BACKEND=OUTBOX, EMAIL_DELIVERY_BACKEND=LOCMEM):
         with browser_session(chromium) as browser:
-            page = new_context(browser, cookies, viewport=viewport).new_page()
-            open_checked(page, CONTACT, url)
-            page.get_by_label("Objet").fill("Une page illisible")
-            page.get_by_label("Votre message").fill("Le tableau du dossier logement déborde.")
-            page.get_by_label("Adresse électronique pour vous répondre").fill("lea@example.org")
-            page.get_by_label("J'accepte que la coordination garde mon adresse").check()
-            page.get_by_role("button", name="Envoyer le message").click()
-            page.wait_for_load_state()
-            heading = page.get_by_role("heading", level=1).inner_text()
-            shown = page.locator("main").inner_text()
+            for width, viewport in WIDTHS.items():
+                page = new_context(browser, cookies, viewport=viewport).new_page()
+                acknowledgements.append(send_a_message(page, url, f"Envoyé à {width}"))
+                screenshot(page, f"contact-sent-{viewport['width']}.png")
+                page.context.close()
 
-    assert heading == "Merci, votre message est envoyé"
-    assert "lea@example.org" in shown
-    message = ContactMessage.objects.get()
-    assert (message.subject, message.reply_email) == ("Une page illisible", "lea@example.org")
-    [email] = [email for email in mail.outbox if email.to == [COORDINATION_ADDRESS]]
-    assert "Le tableau du dossier logement déborde." in email.body
-    assert OutgoingEmail.objects.get(recipients=COORDINATION_ADDRESS).sent_at is not None
+    for heading, shown in acknowledgements:
+        assert heading == "Merci, votre message est envoyé"
+        assert "lea@example.org" in shown
+    subjects = set(ContactMessage.objects.values_list("subject", flat=True))
+    assert subjects == {"Envoyé à 375 px", "Envoyé à 1280 px"}
+    delivered = [email for email in mail.outbox if email.to == [COORDINATION_ADDRESS]]
+    assert len(delivered) == 2
+    assert all("Le tableau du dossier logement déborde." in email.body for email in delivered)
+    rows = OutgoingEmail.objects.filter(recipients=COORDINATION_ADDRESS)
+    assert rows.count() == 2 and all(row.sent_at for row in rows)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import HistoryView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -42,16 +46,21 @@ def can_answer(user) -> bool:
     return policy_registry.get_by_type(ContactMessage).user_has_permission(user, "answer")
 
 
+def user_text(user) -> str:
+    """A person as coordination knows them: their name and username."""
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 def sender_text(message: ContactMessage) -> str:
     """The sender's name and username, or that nobody was signed in."""
-    if message.sender is None or not message.sender.get_full_name():
-        return message.sender_label()
-    return f"{message.sender_label()} ({message.sender.get_username()})"
+    return user_text(message.sender) if message.sender else message.sender_label()
 
 
 def text_html(text: str) -> SafeString:
     """A visitor's plain text, escaped, with its paragraphs and line breaks kept."""
-    return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped by linebreaks
+    # linebreaks escaped the text (autoescape=True) before adding its own tags.
+    return mark_safe(linebreaks(text, autoescape=True))
 
 
 class MessageIndexView(BoundedFiltersIndexView):
@@ -74,8 +83,21 @@ class MessageInspectView(InspectView):
         url = reverse(ANSWER_URL_NAME, args=[self.object.pk])
         return [HeaderButton("Répondre", url=url, icon_name="mail")]
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, datetime.datetime):
+            # Wagtail's inspect view would show the time in UTC.
+            return date_format(timezone.localtime(value), "j F Y à H:i")
+        return value
+
     def get_sender_display_value(self) -> str:
         return sender_text(self.object)
+
+    def get_answered_by_display_value(self) -> str:
+        answered_by = self.object.answered_by
+        return user_text(answered_by) if answered_by else "—"
 
     def get_message_display_value(self) -> SafeString:
         return text_html(self.object.message)
@@ -85,6 +107,15 @@ class MessageInspectView(InspectView):
 
     def get_reply_email_display_value(self) -> str:
         return self.object.reply_email or "Aucune : la personne ne peut pas recevoir de réponse"
+
+
+class MessageHistoryView(HistoryView):
+    """The message's audit log, without the « Modifier » button: nobody edits a message."""
+
+    header_buttons: list[HeaderButton] = []
+
+    def get_edit_url(self, instance) -> None:
+        return None
 
 
 class AnswerView(WagtailAdminTemplateMixin, TemplateView):

@@ -11,7 +11,7 @@ from cms.contact.models import (
     SUBJECT_MAX_LENGTH,
     ContactMessage,
 )
-from members.adhesion.forms import HONEYPOT_FIELD
+from members.adhesion.forms import HoneypotForm
 
 
 def _too_long(sentence: str, limit: int) -> str:
@@ -20,7 +20,7 @@ def _too_long(sentence: str, limit: int) -> str:
     return f"{sentence} : {limit_text} caractères au plus (actuellement %(show_value)s)."
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(HoneypotForm, forms.ModelForm):
     """Subject, message, an optional reply address and, with it, the consent to keep it."""
 
     consent = forms.BooleanField(
@@ -32,11 +32,6 @@ class ContactForm(forms.ModelForm):
             "À cocher seulement si vous donnez une adresse : sans votre accord, nous ne la "
             "gardons pas. Le message et l'adresse sont effacés un an après leur réception."
         ),
-    )
-    homepage = forms.CharField(
-        label=_("Laissez ce champ vide"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     class Meta:
@@ -79,10 +74,6 @@ class ContactForm(forms.ModelForm):
                 ),
             },
         }
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD))
 
     def clean_subject(self) -> str:
         return " ".join(self.cleaned_data["subject"].split())

@@ -14,6 +14,7 @@ from cms.contact import services
 from cms.contact.admin_views import (
     AnswerView,
     CoordinationMessagesPolicy,
+    MessageHistoryView,
     MessageIndexView,
     MessageInspectView,
 )
@@ -33,6 +34,7 @@ class ContactMessageViewSet(ModelViewSet):
     inspect_view_enabled = True
     index_view_class = MessageIndexView
     inspect_view_class = MessageInspectView
+    history_view_class = MessageHistoryView
     list_display = ["subject", "sender_label", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["subject", "message", "reply_email"]

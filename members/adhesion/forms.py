@@ -12,7 +12,21 @@ from members.phone import clean_phone_number
 HONEYPOT_FIELD = "homepage"
 
 
-class AdhesionForm(forms.ModelForm):
+class HoneypotForm(forms.Form):
+    """The hidden field of the public forms (join, contact): a robot that fills it is spam."""
+
+    homepage = forms.CharField(
+        label=_("Laissez ce champ vide"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD))
+
+
+class AdhesionForm(HoneypotForm, forms.ModelForm):
     """The public "Rejoindre la convention" form."""
 
     consent = forms.BooleanField(
@@ -41,12 +55,6 @@ class AdhesionForm(forms.ModelForm):
             )
         },
     )
-    homepage = forms.CharField(
-        label=_("Laissez ce champ vide"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
     class Meta:
         model = AdhesionRequest
         fields = [
@@ -126,10 +134,6 @@ class AdhesionForm(forms.ModelForm):
         territory.empty_label = _("Non précisé")
         # The model's types, after a blank choice of our own wording.
         organisation_type.choices = [("", _("Choisissez un type")), *Organisation.Type.choices]
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD))
 
     def clean_email(self) -> str:
         # No check against pending requests here: an error would tell anyone whether an
