@@ -228,6 +228,9 @@ class CheckedPage:
 
 
 DOSSIER = "/paca/dossiers/non-recours-numerique/"
+MEETING = "/paca/rencontres/seminaire-acces-aux-droits/"
+ORGANISATIONS = "/paca/annuaire/structures/"
+PROPOSAL_FORM = "/propositions/nouvelle/{dossier_id}/"
 CHECKED_PAGES = [
     CheckedPage("home", "/", "Réseau des acteurs du travail social"),
     CheckedPage("convention", "/paca/", "Convention régionale Provence-Alpes-Côte d'Azur"),
@@ -242,7 +245,7 @@ CHECKED_PAGES = [
     CheckedPage("meetings", "/paca/rencontres/", "Rencontres"),
     CheckedPage(
         "meeting",
-        "/paca/rencontres/seminaire-acces-aux-droits/",
+        MEETING,
         "Séminaire : l'accès aux droits à l'heure des démarches en ligne",
         user="membre",
     ),
@@ -253,18 +256,8 @@ CHECKED_PAGES = [
         "Annuaire des membres",
         user="membre",
     ),
-    CheckedPage(
-        "organisations",
-        "/paca/annuaire/structures/",
-        "Annuaire des membres : structures",
-        user="membre",
-    ),
-    CheckedPage(
-        "organisation",
-        "/paca/annuaire/structures/crpa-paca/",
-        "",
-        user="membre",
-    ),
+    CheckedPage("organisations", ORGANISATIONS, "Annuaire des membres : structures", user="membre"),
+    CheckedPage("organisation", ORGANISATIONS + "crpa-paca/", "", user="membre"),
     CheckedPage("member-card", "/paca/annuaire/membres/{referente}/", "Nadia H.", user="membre"),
     CheckedPage("standard-page", "{standard_page}", ""),
     CheckedPage("accessibility-statement", "/accessibilite/", "Déclaration d'accessibilité"),
@@ -284,13 +277,9 @@ CHECKED_PAGES = [
     CheckedPage("profile", "/mon-profil/", "Mon profil", user="membre"),
     CheckedPage("personal-data", "/mes-donnees/", "Mes données personnelles", user="membre"),
     CheckedPage("my-space", "/mon-espace/", "Mon espace", user="membre"),
-    CheckedPage("proposal-form", "/propositions/nouvelle/{dossier_id}/", "", user="membre"),
+    CheckedPage("proposal-form", PROPOSAL_FORM, "", user="membre"),
     CheckedPage(
-        "proposal-form-errors",
-        "/propositions/nouvelle/{dossier_id}/",
-        "",
-        user="membre",
-        submit="Envoyer en relecture",
+        "proposal-form-errors", PROPOSAL_FORM, "", user="membre", submit="Envoyer en relecture"
     ),
     CheckedPage("my-proposals", "/propositions/", "", user="membre"),
     CheckedPage("reglement-versions", "/paca/reglement/versions/", ""),
@@ -300,12 +289,7 @@ CHECKED_PAGES = [
     CheckedPage("reglement-proposals", "/reglement/propositions/", "", user="coordination"),
     CheckedPage("follows", "/suivi/", "", user="membre"),
     CheckedPage("my-registrations", "/inscriptions/", "", user="membre"),
-    CheckedPage(
-        "attendees",
-        "/paca/rencontres/seminaire-acces-aux-droits/participants/",
-        "",
-        user="coordination",
-    ),
+    CheckedPage("attendees", MEETING + "participants/", "", user="coordination"),
     # Anonymous readers of a members-only page are sent to the login form.
     CheckedPage("restricted-anonymous", "/paca/annuaire/", "Connexion"),
     # A member outside the two colleges that may read this dossier.

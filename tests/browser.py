@@ -28,6 +28,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
+# The marks of a module whose browser tests write: each runs on the live server (``site``)
+# and gets the migrated rows back afterwards from the serialized state, since the flush
+# after a committing test empties every table.
+WRITING_BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(scope="module")

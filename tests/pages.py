@@ -54,6 +54,22 @@ def dossier_tree(
     return {**document, "pages": [page]}
 
 
+def articles(*rows: tuple[str, str, str]) -> list[dict]:
+    """Articles of a règlement from (key, title, body) rows."""
+    return [{"key": key, "title": title, "body": body} for key, title, body in rows]
+
+
+def reglement_version(version: str, adopted_on: str, text: list[dict], **fields: Any) -> dict:
+    """An earlier version of the règlement: its number, adoption date and articles."""
+    return {"version": version, "adopted_on": adopted_on, "articles": text, **fields}
+
+
+def reglement(current: dict, *earlier: dict, **fields: Any) -> dict:
+    """The règlement page « reglement »: the version in force, then the earlier ones."""
+    page = {"type": "reglement", "slug": "reglement", "title": "Règlement", **fields}
+    return {**page, **current, "versions": list(earlier)}
+
+
 def shown(content: str, *texts: str) -> set[str]:
     """Which of `texts` a page shows: one assertion then checks the shown and the hidden."""
     return {text for text in texts if text in content}

@@ -58,36 +58,40 @@ def plain_member(colleges):
     return get_user_model().objects.get(username="simple")
 
 
-def person_data(**overrides) -> dict:
-    data = {
-        "kind": "person",
-        "college": str(College.objects.get(slug="personnes-accompagnees").pk),
-        "territory": "",
-        "first_name": "Nadia",
-        "last_name": "Martin",
-        "email": "nadia.martin@example.org",
-        "phone": "",
-        "fonction": "",
-        "message": "Je voudrais participer aux ateliers.",
-        "consent": "on",
-        "homepage": "",
-    }
-    data.update(overrides)
-    return data
+def college_id(slug: str) -> str:
+    return str(College.objects.get(slug=slug).pk)
 
 
-def organisation_data(**overrides) -> dict:
-    organisation = {
-        "kind": "organisation",
-        "college": str(College.objects.get(slug="acteurs-formation").pk),
-        "organisation_name": "Institut Régional du Travail Social",
-        "organisation_type": "organisme_formation",
-        "website": "https://irts.example.org",
-        "first_name": "Paul",
-        "last_name": "Durand",
-        "email": "paul.durand@example.org",
-    }
-    return person_data(**{**organisation, **overrides})
+# A person's request, then what an organisation's request changes in it.
+PERSON = {
+    "kind": "person",
+    "territory": "",
+    "first_name": "Nadia",
+    "last_name": "Martin",
+    "email": "nadia.martin@example.org",
+    "phone": "",
+    "fonction": "",
+    "message": "Je voudrais participer aux ateliers.",
+    "consent": "on",
+    "homepage": "",
+}
+ORGANISATION = {
+    "kind": "organisation",
+    "organisation_name": "Institut Régional du Travail Social",
+    "organisation_type": "organisme_formation",
+    "website": "https://irts.example.org",
+    "first_name": "Paul",
+    "last_name": "Durand",
+    "email": "paul.durand@example.org",
+}
+
+
+def person_data(**overrides: str) -> dict:
+    return {**PERSON, "college": college_id("personnes-accompagnees"), **overrides}
+
+
+def organisation_data(**overrides: str) -> dict:
+    return person_data(**{**ORGANISATION, "college": college_id("acteurs-formation"), **overrides})
 
 
 def submit(client, data: dict):

@@ -69,58 +69,41 @@ def hidden_titles_in(user, body: str) -> list[str]:
 # -- finding 2: edit rights reach no further than view rights -------------------------------
 
 
-def page_urls(page: Page) -> dict[str, tuple[str, str]]:
-    """(method, url) of every admin view of one page."""
-    revision = page.get_latest_revision()
-    pages = "wagtailadmin_pages"
-    return {
-        "edit": ("get", reverse(f"{pages}:edit", args=[page.pk])),
-        "save_draft": ("post", reverse(f"{pages}:edit", args=[page.pk])),
-        "view_draft": ("get", reverse(f"{pages}:view_draft", args=[page.pk])),
-        "preview": ("get", reverse(f"{pages}:preview_on_edit", args=[page.pk])),
-        "preview_post": ("post", reverse(f"{pages}:preview_on_edit", args=[page.pk])),
-        "history": ("get", reverse(f"{pages}:history", args=[page.pk])),
-        "revisions_view": (
-            "get",
-            reverse(f"{pages}:revisions_view", args=[page.pk, revision.pk]),
-        ),
-        "revisions_compare": (
-            "get",
-            reverse(f"{pages}:revisions_compare", args=[page.pk, "earliest", revision.pk]),
-        ),
-        "copy": ("get", reverse(f"{pages}:copy", args=[page.pk])),
-        "move": ("get", reverse(f"{pages}:move", args=[page.pk])),
-        "delete": ("get", reverse(f"{pages}:delete", args=[page.pk])),
-        "unpublish": ("get", reverse(f"{pages}:unpublish", args=[page.pk])),
-        "lock": ("post", reverse(f"{pages}:lock", args=[page.pk])),
-        "convert_alias": ("get", reverse(f"{pages}:convert_alias", args=[page.pk])),
-        "add_subpage": ("get", reverse(f"{pages}:add_subpage", args=[page.pk])),
-        "usage": ("get", reverse(f"{pages}:usage", args=[page.pk])),
-        "workflow_history": ("get", reverse(f"{pages}:workflow_history", args=[page.pk])),
-        "privacy": ("get", reverse(f"{pages}:set_privacy", args=[page.pk])),
-    }
-
-
-SCREENS = [
+# Every admin view of one page, by the name the tests give it. Most are fetched by their
+# URL name in wagtailadmin_pages; some under another name, some posted; the revision
+# views take more than the page's id (see page_urls).
+FETCHED = (
     "edit",
-    "save_draft",
     "view_draft",
-    "preview",
-    "preview_post",
     "history",
-    "revisions_view",
-    "revisions_compare",
     "copy",
     "move",
     "delete",
     "unpublish",
-    "lock",
     "convert_alias",
     "add_subpage",
     "usage",
     "workflow_history",
-    "privacy",
-]
+)
+FETCHED_AS = {"preview": "preview_on_edit", "privacy": "set_privacy"}
+POSTED_TO = {"save_draft": "edit", "preview_post": "preview_on_edit", "lock": "lock"}
+REVISION_SCREENS = ("revisions_view", "revisions_compare")
+SCREENS = [*FETCHED, *FETCHED_AS, *POSTED_TO, *REVISION_SCREENS]
+
+
+def page_urls(page: Page) -> dict[str, tuple[str, str]]:
+    """(method, url) of every admin view of one page."""
+    revision = page.get_latest_revision()
+
+    def url(view: str, *more) -> str:
+        return reverse(f"wagtailadmin_pages:{view}", args=[page.pk, *more])
+
+    urls = {name: ("get", url(name)) for name in FETCHED}
+    urls |= {name: ("get", url(view)) for name, view in FETCHED_AS.items()}
+    urls |= {name: ("post", url(view)) for name, view in POSTED_TO.items()}
+    urls["revisions_view"] = ("get", url("revisions_view", revision.pk))
+    urls["revisions_compare"] = ("get", url("revisions_compare", "earliest", revision.pk))
+    return urls
 
 
 @pytest.mark.django_db

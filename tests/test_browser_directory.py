@@ -12,18 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from members.models import Member
-from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
+from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, WRITING_BROWSER_TESTS
 
 # The live server needs a transactional database; a serialized rollback brings back the
 # home page and default site (data migrations) that the flush after each test erases.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = WRITING_BROWSER_TESTS
 
 
 DIRECTORY_PATH = "/paca/annuaire/"

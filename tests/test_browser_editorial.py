@@ -13,16 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cms.models import ContributionPage
-from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS
+from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, WRITING_BROWSER_TESTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = WRITING_BROWSER_TESTS
 
 PASSWORD = "demo-convention"
 DOSSIER_PATH = "/paca/dossiers/non-recours-numerique/"

@@ -23,11 +23,9 @@ from tests.a11y import (
     skip_to_content,
     tab_to,
 )
+from tests.browser import WRITING_BROWSER_TESTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = WRITING_BROWSER_TESTS
 
 CONVENTION = "Convention régionale Provence-Alpes-Côte d'Azur"
 DOSSIER = "Non-recours et fracture numérique"

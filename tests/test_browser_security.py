@@ -7,17 +7,14 @@ from __future__ import annotations
 import base64
 import re
 
-import pytest
 from django.test import override_settings
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from tests.a11y import DEMO_PASSWORD, browser_session, new_context
+from tests.browser import WRITING_BROWSER_TESTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = WRITING_BROWSER_TESTS
 
 
 def fill_login(page: Page, username: str, password: str) -> None:

@@ -12,25 +12,20 @@ from cms.exports.pdf import OfflineFetcher, html_to_pdf
 from cms.models import DossierPage, ReglementPage
 from shared.spreadsheet import safe_cell
 from tests.conftest import load
+from tests.pages import articles, reglement, reglement_version
 
+OBJET = ("objet", "Objet du texte", "Le règlement organise.")
 TREE = {
     "pages": [
         {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "reglement", "slug": "reglement", "title": "Règlement",
-             "version": "2.0", "adopted_on": "2024-01-10",
-             "approved_by": ["personnes-accompagnees"],
-             "articles": [
-                 {"key": "objet", "title": "Objet du texte", "body": "Le règlement organise."},
-                 {"key": "accueil", "title": "Accueil numérique", "body": "On adhère en ligne."},
-             ],
-             "versions": [
-                 {"version": "1.0", "adopted_on": "2020-01-10",
-                  "articles": [
-                      {"key": "objet", "title": "Objet du texte", "body": "Le règlement organise."},
-                      {"key": "courrier", "title": "Adhésion par courrier",
-                       "body": "On adhère par écrit."},
-                  ]},
-             ]},
+            reglement(
+                reglement_version("2.0", "2024-01-10", articles(
+                    OBJET, ("accueil", "Accueil numérique", "On adhère en ligne.")
+                ), approved_by=["personnes-accompagnees"]),
+                reglement_version("1.0", "2020-01-10", articles(
+                    OBJET, ("courrier", "Adhésion par courrier", "On adhère par écrit.")
+                )),
+            ),
             {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
                 {"type": "dossier", "slug": "numerique", "title": "Dossier numérique",
                  "theme": "Fracture numérique", "intro": "Ce dossier rassemble les ateliers.",

@@ -166,13 +166,19 @@ class StubPanel:
         return mark_safe(f"<p>Essai pour {escape(request.user.username)}</p>")
 
 
-def test_a_feature_adds_its_panel_to_the_space_through_the_hook(client, demo):
+def space_with_a_stub_panel(client, order: int) -> str:
+    """Mon espace of « membre » while a feature hands in the stub panel at `order`."""
+
     def add_stub_panel(request, member, panels):
-        panels.append(StubPanel(order=250))
+        panels.append(StubPanel(order=order))
 
     login(client, "membre")
     with hooks.register_temporarily(MY_SPACE_PANELS_HOOK, add_stub_panel):
-        html = client.get(SPACE).content.decode()
+        return client.get(SPACE).content.decode()
+
+
+def test_a_feature_adds_its_panel_to_the_space_through_the_hook(client, demo):
+    html = space_with_a_stub_panel(client, order=250)
 
     assert '<h2 id="mes-essais">Mes essais</h2>' in html
     assert "<p>Essai pour membre</p>" in html
@@ -180,12 +186,7 @@ def test_a_feature_adds_its_panel_to_the_space_through_the_hook(client, demo):
 
 
 def test_the_space_shows_the_panels_by_their_order(client, demo):
-    def add_first_panel(request, member, panels):
-        panels.append(StubPanel(order=1))
-
-    login(client, "membre")
-    with hooks.register_temporarily(MY_SPACE_PANELS_HOOK, add_first_panel):
-        html = client.get(SPACE).content.decode()
+    html = space_with_a_stub_panel(client, order=1)
 
     assert html.index('id="mes-essais"') < html.index('id="mes-contributions"')
     assert html.index('id="mes-colleges"') < html.index('id="mes-essais"')

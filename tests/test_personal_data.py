@@ -14,90 +14,65 @@ from django.utils import timezone
 from members.models import AdhesionRequest, College, Member
 from members.personal_data.anonymise import anonymise_member
 from members.roles import end_membership
-from tests.conftest import load
+from tests.conftest import load, users_by_name
+from tests.pages import contribution, dossier, dossier_tree
 
 PAGE = "/mes-donnees/"
 CONSENT = timezone.make_aware(datetime.datetime(2024, 3, 1, 10, 0))
 
-CONTENT = {
-    "users": [
-        {
-            "username": "amina",
-            "password": "x-secret-1",
-            "first_name": "Amina",
-            "last_name": "Benali",
-            "email": "amina@example.org",
-            "colleges": ["personnes-accompagnees"],
-            "profile": {
-                "fonction": "Pair-aidante",
-                "phone": "06 00 00 00 01",
-                "bio": "Engagée.",
-                "expertise": ["logement"],
-            },
-            "visibility": {"phone": "hidden"},
+USERS = [
+    {
+        "username": "amina",
+        "password": "x-secret-1",
+        "first_name": "Amina",
+        "last_name": "Benali",
+        "email": "amina@example.org",
+        "colleges": ["personnes-accompagnees"],
+        "profile": {
+            "fonction": "Pair-aidante",
+            "phone": "06 00 00 00 01",
+            "bio": "Engagée.",
+            "expertise": ["logement"],
         },
-        {
-            "username": "bruno",
-            "password": "x-secret-1",
-            "first_name": "Bruno",
-            "last_name": "Roux",
-            "email": "bruno@example.org",
-            "colleges": ["acteurs-formation"],
-            "profile": {"phone": "06 00 00 00 02"},
-        },
-        {
-            "username": "claire",
-            "email": "coordination@example.org",
-            "colleges": ["acteurs-formation"],
-            "roles": ["member", "coordination"],
-        },
-    ],
-    "pages": [
-        {
-            "type": "convention",
-            "slug": "paca",
-            "title": "Convention PACA",
-            "children": [
-                {
-                    "type": "dossier_index",
-                    "slug": "dossiers",
-                    "title": "Dossiers",
-                    "children": [
-                        {
-                            "type": "dossier",
-                            "slug": "non-recours",
-                            "title": "Non-recours",
-                            "theme": "Non-recours et fracture numérique",
-                            "children": [
-                                {
-                                    "type": "contribution",
-                                    "slug": "atelier-amina",
-                                    "title": "Atelier sur l'accès aux droits",
-                                    "date": "2024-02-01",
-                                    "authors": ["amina"],
-                                },
-                                {
-                                    "type": "contribution",
-                                    "slug": "atelier-bruno",
-                                    "title": "Atelier de formation",
-                                    "date": "2024-02-02",
-                                    "authors": ["bruno"],
-                                },
-                            ],
-                        }
-                    ],
-                }
-            ],
-        }
-    ],
-}
+        "visibility": {"phone": "hidden"},
+    },
+    {
+        "username": "bruno",
+        "password": "x-secret-1",
+        "first_name": "Bruno",
+        "last_name": "Roux",
+        "email": "bruno@example.org",
+        "colleges": ["acteurs-formation"],
+        "profile": {"phone": "06 00 00 00 02"},
+    },
+    {
+        "username": "claire",
+        "email": "coordination@example.org",
+        "colleges": ["acteurs-formation"],
+        "roles": ["member", "coordination"],
+    },
+]
+
+# Amina and Bruno each wrote one contribution of the dossier.
+CONTENT = dossier_tree(
+    dossier(
+        "non-recours",
+        "Non-recours",
+        "Non-recours et fracture numérique",
+        contribution(
+            "atelier-amina", "Atelier sur l'accès aux droits", "2024-02-01", authors=["amina"]
+        ),
+        contribution("atelier-bruno", "Atelier de formation", "2024-02-02", authors=["bruno"]),
+    ),
+    users=USERS,
+)
 
 
 @pytest.fixture
 def site(colleges):
     load(CONTENT)
     Member.objects.filter(user__username="amina").update(consent_at=CONSENT)
-    return {user.username: user for user in get_user_model().objects.all()}
+    return users_by_name()
 
 
 def member(username: str) -> Member:

@@ -17,6 +17,7 @@ from cms.reglement.templatetags.reglement_tags import segments_html
 from cms.reglement.texts import page_text
 from members.models import College
 from tests.conftest import load
+from tests.pages import PA_COLLEGE, articles, reglement, reglement_version
 
 # ---------------------------------------------------------------------------
 # The diff, on known texts
@@ -147,28 +148,33 @@ def test_diff_html_labels_changes_for_screen_readers_and_escapes_text():
 # ---------------------------------------------------------------------------
 # A restricted règlement: its versions are as restricted as the page
 
+OBJET = ("objet", "Objet", "Le règlement organise.")
 TREE = {
     "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "children": [
-            {"type": "reglement", "slug": "reglement", "title": "Règlement",
-             "visibility": {"colleges": ["personnes-accompagnees"]},
-             "version": "2.0", "adopted_on": "2024-01-10",
-             "approved_by": ["personnes-accompagnees"],
-             "articles": [
-                 {"key": "objet", "title": "Objet", "body": "Le règlement organise."},
-                 {"key": "adhesion", "title": "Adhésion", "body": "On adhère en ligne."},
-             ],
-             "versions": [
-                 {"version": "1.0", "adopted_on": "2020-01-10",
-                  "approved_by": ["personnes-accompagnees"],
-                  "articles": [
-                      {"key": "objet", "title": "Objet", "body": "Le règlement organise."},
-                      {"key": "adhesion", "title": "Adhésion", "body": "On adhère par écrit."},
-                  ]},
-             ]},
-        ]},
+        {
+            "type": "convention",
+            "slug": "c",
+            "title": "Convention",
+            "children": [
+                reglement(
+                    reglement_version(
+                        "2.0",
+                        "2024-01-10",
+                        articles(OBJET, ("adhesion", "Adhésion", "On adhère en ligne.")),
+                        approved_by=["personnes-accompagnees"],
+                    ),
+                    reglement_version(
+                        "1.0",
+                        "2020-01-10",
+                        articles(OBJET, ("adhesion", "Adhésion", "On adhère par écrit.")),
+                        approved_by=["personnes-accompagnees"],
+                    ),
+                    visibility=PA_COLLEGE,
+                )
+            ],
+        }
     ]
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -366,18 +372,21 @@ def test_early_publishing_on_the_site_is_refused_with_a_message(client, council)
     assert ReglementPage.objects.get().version_label == "2.0"
 
 
-def test_coordination_proposes_on_the_site(client, council):
+def propose_as_coordination(client, council: dict, label: str):
+    """The coordination's « propose a version » form on the site, sent with `label`."""
     client.force_login(council["coord"])
     page = ReglementPage.objects.get()
-    response = client.post(reverse("reglement:propose", args=[page.pk]), {"label": "3.0"})
+    return client.post(reverse("reglement:propose", args=[page.pk]), {"label": label})
+
+
+def test_coordination_proposes_on_the_site(client, council):
+    response = propose_as_coordination(client, council, "3.0")
     assert response.status_code == 302
     assert VersionProposal.objects.get().label == "3.0"
 
 
 def test_proposing_with_an_empty_label_shows_a_message(client, council):
-    client.force_login(council["coord"])
-    page = ReglementPage.objects.get()
-    response = client.post(reverse("reglement:propose", args=[page.pk]), {"label": "  "})
+    response = propose_as_coordination(client, council, "  ")
     assert response.status_code == 400
     assert "Indiquez le numéro" in response.content.decode()
     assert not VersionProposal.objects.exists()

@@ -229,26 +229,27 @@ def test_a_failed_rebuild_leaves_the_live_index_untouched(elasticsearch_store):
     assert search(elasticsearch_store, "accompagnement").count == 2
 
 
-def test_a_document_published_during_a_rebuild_survives_the_alias_swap(elasticsearch_store):
-    elasticsearch_store.index([document(1)])
+def rebuild_while_publishing(store) -> None:
+    """Rebuild with pages 1 and 2; page 99 is published between the two."""
 
     def documents():
         yield document(1)
-        elasticsearch_store.index([document(99, title="Publiée pendant la reconstruction")])
+        store.index([document(99, title="Publiée pendant la reconstruction")])
         yield document(2)
 
-    elasticsearch_store.rebuild(documents(), 2)
+    store.rebuild(documents(), 2)
+
+
+def test_a_document_published_during_a_rebuild_survives_the_alias_swap(elasticsearch_store):
+    elasticsearch_store.index([document(1)])
+
+    rebuild_while_publishing(elasticsearch_store)
 
     assert set(elasticsearch_store.fingerprints()) == {"page:1", "page:2", "page:99"}
 
 
 def test_a_document_published_during_the_first_rebuild_survives_it(elasticsearch_store):
-    def documents():
-        yield document(1)
-        elasticsearch_store.index([document(99, title="Publiée pendant la reconstruction")])
-        yield document(2)
-
-    elasticsearch_store.rebuild(documents(), 2)
+    rebuild_while_publishing(elasticsearch_store)
 
     assert set(elasticsearch_store.fingerprints()) == {"page:1", "page:2", "page:99"}
     assert versions(elasticsearch_store) == live_indices(elasticsearch_store)
