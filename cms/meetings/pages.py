@@ -11,7 +11,6 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,18 +117,10 @@ class EventPage(SubRoutes, RoutablePageMixin, IntranetPage):
         context.update(views.event_context(self, request))
         return context
 
-    @path("inscription/", name="register")
-    def register_route(self, request: HttpRequest) -> HttpResponse:
-        return views.register(self, request)
-
-    @path("annulation/", name="cancel")
-    def cancel_route(self, request: HttpRequest) -> HttpResponse:
-        return views.cancel(self, request)
-
-    @path("participants/", name="attendees")
-    def attendees_route(self, request: HttpRequest) -> HttpResponse:
-        return views.attendees(self, request)
-
-    @path("participants/export-csv/", name="attendees_csv")
-    def attendees_csv_route(self, request: HttpRequest) -> HttpResponse:
-        return views.attendees_csv_download(self, request)
+    # The routes are the views of cms.meetings.views, which take the page first.
+    register_route = path("inscription/", name="register")(views.register)
+    cancel_route = path("annulation/", name="cancel")(views.cancel)
+    attendees_route = path("participants/", name="attendees")(views.attendees)
+    attendees_csv_route = path("participants/export-csv/", name="attendees_csv")(
+        views.attendees_csv_download
+    )
