@@ -1,9 +1,11 @@
 """« Mes données » (copy, removal request) and the anonymisation of former members."""
 
+import csv
 import datetime
 import io
 import json
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -88,8 +90,15 @@ def download(client, user) -> tuple:
 # -- the page and the copy ---------------------------------------------------------------
 
 
+DOWNLOADS = [
+    "members:personal_data_download",
+    "members:personal_data_download_csv",
+    "members:personal_data_download_xlsx",
+]
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client, db):
-    for url in (PAGE, reverse("members:personal_data_download")):
+    for url in (PAGE, *(reverse(name) for name in DOWNLOADS)):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(f"{reverse('login')}?next=")
@@ -149,6 +158,45 @@ def test_copy_contains_nothing_of_other_members(client, site):
     text = response.content.decode()
     assert "bruno" not in text.lower()
     assert "06 00 00 00 02" not in text
+
+
+def spreadsheet_rows(client, user, kind: str) -> list[list[str]]:
+    client.force_login(user)
+    response = client.get(reverse(f"members:personal_data_download_{kind}"))
+    assert response["Content-Disposition"].startswith('attachment; filename="mes-donnees-')
+    if kind == "csv":
+        text = response.content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text), delimiter=";"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_spreadsheet_copy_has_one_labelled_row_per_information(client, site):
+    rows = spreadsheet_rows(client, site["amina"], "csv")
+    assert rows[0] == ["Rubrique", "Information", "Valeur"]
+    assert ["Compte", "Adresse électronique", "amina@example.org"] in rows
+    assert ["Profil", "Visibilité › téléphone", "Personne (masqué)"] in rows
+    assert ["Collège 1", "Nom", "Personnes accompagnées"] in rows
+    assert ["Contribution 1", "Date", "01/02/2024"] in rows
+
+
+def test_spreadsheet_copy_contains_nothing_of_other_members(client, site):
+    text = str(spreadsheet_rows(client, site["amina"], "csv")).lower()
+    assert "bruno" not in text
+    assert "06 00 00 00 02" not in text
+
+
+def test_xlsx_copy_holds_the_same_rows_as_the_csv_copy(client, site):
+    xlsx, csv_copy = (spreadsheet_rows(client, site["amina"], kind) for kind in ("xlsx", "csv"))
+    # Row 2 is the time of the export, which may differ by a minute between the two.
+    assert xlsx[:1] + xlsx[2:] == csv_copy[:1] + csv_copy[2:]
+
+
+def test_page_says_what_the_json_file_is_for(client, site):
+    client.force_login(site["amina"])
+    text = client.get(PAGE).content.decode()
+    assert "droit à la portabilité" in text
+    assert reverse("members:personal_data_download_xlsx") in text
 
 
 # -- removal request ---------------------------------------------------------------------

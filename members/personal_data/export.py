@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterator
+
 from django.utils import timezone
 
 from members.models import AdhesionRequest, Member
@@ -102,3 +105,95 @@ def _adhesion_requests(user, member: Member | None) -> list[dict]:
         }
         for adhesion in AdhesionRequest.objects.filter(member=member).select_related("college")
     ]
+
+
+# -- the same copy as a spreadsheet ------------------------------------------------------
+
+SECTIONS = {
+    "compte": "Compte",
+    "profil": "Profil",
+    "colleges": "Collège",
+    "contributions": "Contribution",
+    "demandes_adhesion": "Demande d’adhésion",
+}
+LABELS = {
+    "identifiant": "Identifiant",
+    "prenom": "Prénom",
+    "nom": "Nom",
+    "email": "Adresse électronique",
+    "email_en_attente_de_confirmation": "Nouvelle adresse en attente de confirmation",
+    "inscrit_le": "Inscrit·e le",
+    "derniere_connexion": "Dernière connexion",
+    "structure": "Structure",
+    "territoire": "Territoire",
+    "fonction": "Fonction",
+    "telephone": "Téléphone",
+    "adresse": "Adresse postale",
+    "presentation": "Présentation",
+    "expertises": "Expertises",
+    "photo": "Photo",
+    "visibilite": "Visibilité",
+    "phone": "téléphone",
+    "address": "adresse postale",
+    "bio": "présentation",
+    "expertise": "expertises",
+    "afficher_nom_complet": "Nom complet affiché",
+    "statut": "Statut",
+    "membre_depuis": "Membre depuis",
+    "fin_adhesion": "Fin d’adhésion",
+    "consentement_le": "Consentement donné le",
+    "suppression_demandee_le": "Suppression demandée le",
+    "coordination": "Membre de la coordination",
+    "referent": "Référent·e",
+    "depuis": "Depuis",
+    "titre": "Titre",
+    "url": "Adresse",
+    "date": "Date",
+    "publiee": "Publiée",
+    "recue_le": "Reçue le",
+    "demande_pour": "Demande pour",
+    "college": "Collège",
+    "message": "Message",
+}
+SPREADSHEET_HEADER = ["Rubrique", "Information", "Valeur"]
+
+
+def _readable(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, list):
+        return ", ".join(_readable(item) for item in value)
+    return str(value)
+
+
+def _entries(values: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(label, value) for every field; a nested group reads « Visibilité › téléphone »."""
+    for key, value in values.items():
+        label = prefix + LABELS.get(key, key)
+        if key == "visibilite":
+            levels = dict(Member.Visibility.choices)
+            for field, level in value.items():
+                yield f"{label} › {LABELS.get(field, field)}", str(levels.get(level, level))
+        elif isinstance(value, dict):
+            yield from _entries(value, f"{label} › ")
+        else:
+            yield label, _readable(value)
+
+
+def personal_data_rows(data: dict) -> list[list[str]]:
+    """The copy as rows of (section, field, value), for people who open it in a spreadsheet."""
+    rows = [["Copie", "Exportée le", _readable(data["exporte_le"])]]
+    for key, section in SECTIONS.items():
+        value = data[key]
+        if isinstance(value, dict):
+            rows += [[section, label, text] for label, text in _entries(value)]
+        elif isinstance(value, list):
+            for number, item in enumerate(value, start=1):
+                rows += [[f"{section} {number}", label, text] for label, text in _entries(item)]
+    return rows

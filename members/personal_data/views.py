@@ -20,9 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from members.models import Member
-from members.personal_data.export import personal_data
+from members.personal_data.export import SPREADSHEET_HEADER, personal_data, personal_data_rows
 from members.roles import COORDINATION_GROUP
 from shared.links import absolute_url
+from shared.spreadsheet import csv_bytes, xlsx_bytes
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -73,6 +74,27 @@ def download(request: HttpRequest) -> HttpResponse:
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"mes-donnees-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+SPREADSHEETS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@never_cache
+@login_required
+def download_spreadsheet(request: HttpRequest, kind: str) -> HttpResponse:
+    """The same copy as the JSON file, one row per piece of information (CSV or XLSX)."""
+    rows = personal_data_rows(personal_data(request.user, request))
+    if kind == "csv":
+        body = csv_bytes(SPREADSHEET_HEADER, rows)
+    else:
+        body = xlsx_bytes(SPREADSHEET_HEADER, rows, title="Mes données")
+    response = HttpResponse(body, content_type=SPREADSHEETS[kind])
+    filename = f"mes-donnees-{timezone.localdate():%Y-%m-%d}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
