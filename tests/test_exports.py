@@ -96,6 +96,22 @@ def test_version_pdf_holds_that_versions_text(client, site):
     assert "plus en vigueur" in text
 
 
+def pdf_catalog(content: bytes):
+    reader = PdfReader(io.BytesIO(content))
+    return reader.trailer["/Root"], reader.metadata
+
+
+@pytest.mark.parametrize("route", ["pdf/", "synthese/pdf/"], ids=["reglement", "synthesis"])
+def test_pdf_is_tagged_for_screen_readers(client, site, route):
+    page = ReglementPage.objects.get() if route == "pdf/" else dossier()
+    catalog, metadata = pdf_catalog(client.get(page.url + route).content)
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "fr"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert metadata.title
+
+
 def test_unknown_version_pdf_is_a_404(client, site):
     assert client.get(ReglementPage.objects.get().url + "versions/999999/pdf/").status_code == 404
 

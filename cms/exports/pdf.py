@@ -25,7 +25,10 @@ class OfflineFetcher(URLFetcher):
 
 
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    return HTML(string=html, base_url=base_url, url_fetcher=OfflineFetcher()).write_pdf()
+    """A tagged PDF (PDF/UA-1): a structure tree, the page's language and its title shown,
+    so that screen readers read headings, lists and tables as such."""
+    pdf = HTML(string=html, base_url=base_url, url_fetcher=OfflineFetcher())
+    return pdf.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def render_pdf(template: str, context: dict, request: HttpRequest | None = None) -> bytes:
