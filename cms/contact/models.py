@@ -9,14 +9,19 @@ forgets it ``CONTACT_MESSAGES_KEPT_FOR`` after it was received (run daily by
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+if TYPE_CHECKING:  # django-stubs is a development dependency only
+    from django_stubs_ext import StrOrPromise
 
 SUBJECT_MAX_LENGTH = 150
 MESSAGE_MAX_LENGTH = 5000
@@ -47,6 +52,20 @@ class ContactSettings(BaseSiteSetting):
         verbose_name_plural = _("contact de la coordination")
 
 
+def _account(
+    verbose_name: StrOrPromise, related_name: str
+) -> models.ForeignKey[User | None, User | None]:
+    """An account the message names; the message outlives a deleted account."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
+
+
 class ContactMessage(models.Model):
     class Status(models.TextChoices):
         UNREAD = "unread", _("Non lu")
@@ -62,14 +81,7 @@ class ContactMessage(models.Model):
         blank=True,
         help_text=_("Quand la personne a accepté que son adresse soit gardée pour lui répondre."),
     )
-    sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("compte de l'expéditeur"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contact_messages",
-    )
+    sender = _account(_("compte de l'expéditeur"), related_name="contact_messages")
     created_at = models.DateTimeField(_("reçu le"), default=timezone.now, db_index=True)
     status = models.CharField(
         _("état"), max_length=10, choices=Status.choices, default=Status.UNREAD, db_index=True
@@ -77,14 +89,7 @@ class ContactMessage(models.Model):
     read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
     answer = models.TextField(_("réponse"), blank=True, max_length=ANSWER_MAX_LENGTH)
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("répondu par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = _account(_("répondu par"), related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
