@@ -19,3 +19,9 @@ def summary_label(label: object) -> str:
     « : » would read as double punctuation.
     """
     return str(label).rstrip(TRAILING)
+
+
+@register.filter
+def bound_field(form, name: str):
+    """The form's field called ``name``, for partials given field names (« _fieldset.html »)."""
+    return form[name]
