@@ -18,14 +18,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 PUBLIC_TOKEN = "public"
-FACETS = ("college", "theme", "type", "territory", "year")
+FACETS = ("college", "theme", "type", "territory", "year", "status")
 SORTS = ("relevance", "date")
 
 
 @dataclass(frozen=True)
 class SearchDocument:
-    key: str  # "page:<id>" or "document:<id>"
-    kind: str  # "contribution", "page" or "document"
+    key: str  # "page:<id>", "page:<id>:document:<id>" or "page:<id>:item:<id>"
+    kind: str  # "contribution", "page", "document" or "followup" (a tracked préconisation)
     title: str
     url: str
     acl: tuple[str, ...]
@@ -38,6 +38,7 @@ class SearchDocument:
     type: str = ""  # contribution type, or the page type for other pages
     date: datetime.date | None = None
     authors: tuple[str, ...] = ()
+    status: str = ""  # a follow-up item's status (cms.followup.models.Status)
 
     @property
     def year(self) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 
+from django.urls import reverse
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from cms.followup.models import TrackedItem
 from cms.models import ContributionPage, ConventionPage, DossierPage, EventPage
 from members.visibility import shown_name
 from search.acl import page_acl
@@ -52,6 +54,38 @@ def key_for_page(page_id: int) -> str:
 
 def key_for_attachment(page_id: int, document_id: int) -> str:
     return f"page:{page_id}:document:{document_id}"
+
+
+def key_for_item(page_id: int, item_id: int) -> str:
+    # Under its contribution's key: whatever re-indexes or removes the contribution (unpublished,
+    # restricted, moved, deleted) re-indexes or removes its items with it (indexing.py).
+    return f"page:{page_id}:item:{item_id}"
+
+
+def item_documents(contribution: ContributionPage, common: dict) -> list[SearchDocument]:
+    """The follow-up items of a contribution, seen by whoever may see the contribution.
+
+    ``common`` holds the contribution's ACL, theme, territory and colleges: an item has no
+    visibility of its own (the one access rule, through ``page_acl``).
+    """
+    items = TrackedItem.objects.filter(contribution=contribution, archived_at__isnull=True)
+    documents = []
+    for item in items.prefetch_related("entries").order_by("pk"):
+        texts = [item.description, item.status_reason, *(e.text for e in item.entries.all())]
+        documents.append(
+            SearchDocument(
+                key=key_for_item(contribution.pk, item.pk),
+                kind="followup",
+                title=item.title,
+                url=reverse("followup:item", args=[item.pk]),
+                summary=f"Préconisation {item.get_status_display().lower()}",
+                body="\n".join(text for text in texts if text),
+                type="followup",
+                status=item.status,
+                **{**common, "date": item.source_date},
+            )
+        )
+    return documents
 
 
 def attached_documents(page: Page) -> list:
@@ -153,6 +187,8 @@ def page_documents(page: Page) -> list[SearchDocument]:
                 **common,
             )
         )
+    if is_contribution:
+        documents.extend(item_documents(page, common))
     return documents
 
 

@@ -50,6 +50,7 @@ class SearchForm(forms.Form):
     theme = _filter_field("theme")
     type = _filter_field("type")
     territory = _filter_field("territory")
+    status = _filter_field("status")
     # [0-9], not \d: Python's \d also takes other scripts' digits.
     year = forms.CharField(
         required=False,

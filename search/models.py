@@ -31,6 +31,7 @@ class IndexedDocument(models.Model):
     type = models.CharField(max_length=255, blank=True, default="", db_index=True)
     date = models.DateField(null=True, blank=True, db_index=True)
     year = models.CharField(max_length=4, blank=True, default="", db_index=True)
+    status = models.CharField(max_length=32, blank=True, default="", db_index=True)
     url = models.CharField(max_length=2048)
     authors = models.JSONField(default=list, blank=True)
     fingerprint = models.CharField(max_length=64)

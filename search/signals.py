@@ -9,6 +9,7 @@ from wagtail.documents.models import Document
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.followup.models import TimelineEntry, TrackedItem
 from members.models import College, CollegeMembership, Member
 from members.visibility import ACCOMPANIED_COLLEGE
 from search import indexing
@@ -64,6 +65,20 @@ def document_changed(sender, instance, created, **kwargs):
         from cms.access import pages_using
 
         enqueue_indexing(pages_using(instance).values_list("pk", flat=True))
+
+
+# A follow-up item is indexed with its contribution (search.documents.item_documents):
+# a change of its status, text or timeline, or its archiving, re-indexes that contribution.
+@receiver(post_save, sender=TrackedItem)
+def tracked_item_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        enqueue_indexing([instance.contribution_id])
+
+
+@receiver(post_save, sender=TimelineEntry)
+def timeline_entry_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        enqueue_indexing([instance.item.contribution_id])
 
 
 @receiver(post_save, sender=College)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cms.followup.models import Status
 from cms.models import ContributionPage
 from members.models import College, Territory
 from search.acl import reader_tokens
@@ -24,6 +25,7 @@ FACET_LABELS = {
     "type": "Type",
     "territory": "Territoire",
     "year": "Année",
+    "status": "État du suivi",
 }
 PAGE_TYPE_LABELS = {
     "conventionpage": "Convention",
@@ -34,6 +36,7 @@ PAGE_TYPE_LABELS = {
     "eventpage": "Rencontre",
     "memberdirectorypage": "Annuaire",
     "document": "Pièce jointe",
+    "followup": "Préconisation suivie",
 }
 
 
@@ -79,6 +82,7 @@ def value_labels() -> dict[str, dict[str, str]]:
         "college": dict(College.objects.values_list("slug", "name")),
         "territory": dict(Territory.objects.values_list("slug", "name")),
         "type": {**PAGE_TYPE_LABELS, **types},
+        "status": {str(value): str(label) for value, label in Status.choices},
     }
 
 

@@ -70,7 +70,13 @@ MAX_QUERY_TERMS = 32
 MAX_INDEXED_BYTES = 800_000
 MAX_WORDS_PER_DOCUMENT = 10_000  # "did you mean" vocabulary taken from one document
 SNIPPET_SOURCE_CHARS = 200_000  # snippets look no further into very long texts
-FIELD_OF_FACET = {"theme": "theme", "type": "type", "territory": "territory", "year": "year"}
+FIELD_OF_FACET = {
+    "theme": "theme",
+    "type": "type",
+    "territory": "territory",
+    "year": "year",
+    "status": "status",
+}
 
 
 class _Engine:
@@ -475,6 +481,7 @@ _COPIED_FIELDS = (
     "date",
     "year",
     "url",
+    "status",
 )
 _UPDATED_FIELDS = [*_COPIED_FIELDS, "colleges", "authors", "fingerprint", "acl_count", "acl"]
 

@@ -137,6 +137,7 @@ def build_mapping() -> Mapping:
     mapping.field("territory", Keyword(eager_global_ordinals=True))
     mapping.field("type", Keyword(eager_global_ordinals=True))
     mapping.field("year", Keyword(eager_global_ordinals=True))
+    mapping.field("status", Keyword(eager_global_ordinals=True))
     mapping.field("date", Date(format="strict_date"))
     mapping.field("authors", Text(analyzer=FOLDED, fields={"raw": Keyword()}))
     mapping.field("acl", Keyword())
@@ -203,6 +204,7 @@ FACET_FIELDS = {
     "type": "type",
     "territory": "territory",
     "year": "year",
+    "status": "status",
 }
 FACET_SIZE = 50
 SNIPPET_LENGTH = 160
@@ -238,6 +240,7 @@ def to_source(document: SearchDocument) -> dict[str, Any]:
         "territory": _or_none(document.territory),
         "type": _or_none(document.type),
         "year": _or_none(document.year),
+        "status": _or_none(document.status),
         "date": document.date.isoformat()[:10] if document.date else None,
         "authors": list(document.authors),
         "acl": acl,

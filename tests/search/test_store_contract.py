@@ -365,6 +365,7 @@ FACETED = [
         type="avis",
         territory="nord",
         date=datetime.date(2024, 5, 1),
+        status="en_cours",
     ),
     doc(
         "page:2",
@@ -374,6 +375,7 @@ FACETED = [
         type="note",
         territory="sud",
         date=datetime.date(2025, 2, 1),
+        status="realisee",
     ),
     doc(
         "page:3",
@@ -383,6 +385,7 @@ FACETED = [
         type="avis",
         territory="nord",
         date=datetime.date(2025, 9, 1),
+        status="en_cours",
     ),
     doc("page:4", "Rapport sans classement"),
     doc(
@@ -394,6 +397,7 @@ FACETED = [
         type="avis",
         territory="nord",
         date=datetime.date(2025, 9, 1),
+        status="realisee",
     ),
 ]
 
@@ -403,6 +407,7 @@ EXPECTED_FACETS = {
     "type": {"avis": 2, "note": 1},
     "territory": {"nord": 2, "sud": 1},
     "year": {"2024": 1, "2025": 2},
+    "status": {"en_cours": 2, "realisee": 1},
 }
 
 
@@ -450,6 +455,7 @@ def test_facet_values_come_most_frequent_first(store):
         ("type", "avis", {"page:1", "page:3"}),
         ("territory", "sud", {"page:2"}),
         ("year", "2025", {"page:2", "page:3"}),
+        ("status", "en_cours", {"page:1", "page:3"}),
     ],
 )
 def test_filter_keeps_visible_documents_with_the_value(store, name, value, expected):
