@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.models.base import IntranetPage
+from cms.notifications.models import ContributionNotice
 
 
 class Status(models.TextChoices):
@@ -234,3 +235,35 @@ class FollowupBoardPage(RoutablePageMixin, IntranetPage):
         from cms.followup.board import board_export
 
         return board_export(self, request, "xlsx")
+
+
+class StatusNotice(models.Model):
+    """One follower of a dossier told (or to be told) of one status change: never twice."""
+
+    # The same deliveries and states as a new contribution's notice.
+    Delivery = ContributionNotice.Delivery
+    State = ContributionNotice.Status
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="followup_notices",
+        verbose_name=_("personne"),
+    )
+    entry = models.ForeignKey(
+        TimelineEntry, on_delete=models.CASCADE, related_name="notices", verbose_name=_("étape")
+    )
+    delivery = models.CharField(_("envoi"), max_length=10, choices=Delivery.choices)
+    state = models.CharField(_("état"), max_length=12, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entry"], name="followup_notice_once")
+        ]
+        verbose_name = _("avis de changement d'état")
+        verbose_name_plural = _("avis de changement d'état")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.entry}"

@@ -15,6 +15,7 @@ from cms.followup.audit import (
     log_item,
 )
 from cms.followup.models import Endorsement, Status, TimelineEntry, TrackedItem
+from cms.followup.tasks import notify_status
 from members.visibility import shown_name
 
 # The follow-up fields a manager may change, with the labels shown in the timeline.
@@ -114,6 +115,10 @@ def update_item(
         return None
     item.save()
     entry = _write_entry(item, user, text, date, evidence_page, changes)
+    if any(change["field"] == "status" for change in changes):
+        # The dossier's followers hear of it once the change is committed.
+        entry_id = entry.pk
+        transaction.on_commit(lambda: notify_status.enqueue(entry_id))
     log_item(
         item,
         UPDATED if changes else ENTRY_ADDED,

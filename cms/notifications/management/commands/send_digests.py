@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from cms.followup.notify import send_status_digests
 from cms.notifications.delivery import send_digests
 
 
@@ -14,3 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         sent = send_digests()
         self.stdout.write(f"{sent} résumé(s) envoyé(s).")
+        # The préconisations of followed dossiers that changed status, in a digest of their own.
+        changes = send_status_digests()
+        self.stdout.write(f"{changes} résumé(s) des changements d'état envoyé(s).")
