@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser import LOGGED_IN, SHARED_CHROMIUM, TIMEOUT_MS
 
@@ -180,6 +180,15 @@ def skip_to_content(page: Page) -> None:
 
 
 # Browser
+
+
+def log_in(page: Page, site: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the form, as a reader would, and wait for the logged-in header."""
+    page.goto(site + "/connexion/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
 
 
 @contextmanager

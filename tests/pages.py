@@ -45,13 +45,13 @@ def dossier_tree(
     the file (colleges, users…).
     """
     index = {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": list(dossiers)}
-    page = {
-        "type": "convention",
-        "slug": convention,
-        "title": "Convention",
-        "children": [index, *beside],
-    }
-    return {**document, "pages": [page]}
+    return convention_document(index, *beside, convention=convention, **document)
+
+
+def convention_document(*children: dict, convention: str = "c", **document: Any) -> dict:
+    """A content document whose only page is the convention « c » with these ``children``."""
+    page = {"type": "convention", "slug": convention, "title": "Convention", "children": []}
+    return {**document, "pages": [{**page, "children": list(children)}]}
 
 
 def articles(*rows: tuple[str, str, str]) -> list[dict]:

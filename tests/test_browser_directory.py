@@ -15,6 +15,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect, sync_playwright
 
 from members.models import Member
+from tests.a11y import log_in
 from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, WRITING_BROWSER_TESTS
 
 # The live server needs a transactional database; a serialized rollback brings back the
@@ -53,14 +54,6 @@ def expect_h1(page: Page, text: str) -> None:
     headings = page.get_by_role("heading", level=1)
     expect(headings).to_have_count(1)
     expect(headings).to_have_text(text)
-
-
-def log_in(page: Page, site: str, username: str, password: str) -> None:
-    page.goto(site + "/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
 
 
 def test_member_filters_the_directory_and_changes_a_visibility_choice(site, chromium):

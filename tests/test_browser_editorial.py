@@ -16,6 +16,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cms.models import ContributionPage
+from tests.a11y import log_in
 from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, WRITING_BROWSER_TESTS
 
 pytestmark = WRITING_BROWSER_TESTS
@@ -46,11 +47,7 @@ def session(browser: Browser, site: str, username: str) -> Iterator[Page]:
     context = browser.new_context(locale="fr-FR")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    page.goto(site + "/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
+    log_in(page, site, username, PASSWORD)
     try:
         yield page
     finally:

@@ -19,6 +19,7 @@ from tests.a11y import (
     DEMO_PASSWORD,
     browser_session,
     focused_element,
+    log_in,
     new_context,
     skip_to_content,
     tab_to,
@@ -205,14 +206,6 @@ def test_journey_can_be_made_with_the_keyboard_only(journey, site, chromium):
 
 
 # With clicks: the parts tests/test_browser.py and tests/test_browser_directory.py leave out.
-
-
-def log_in(page: Page, site: str, username: str) -> None:
-    page.goto(site + "/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
 
 
 def test_reader_searches_from_the_header_and_opens_a_result(site, chromium):

@@ -17,7 +17,7 @@ from cms.reglement.templatetags.reglement_tags import segments_html
 from cms.reglement.texts import page_text
 from members.models import College
 from tests.conftest import load
-from tests.pages import PA_COLLEGE, articles, reglement, reglement_version
+from tests.pages import PA_COLLEGE, articles, convention_document, reglement, reglement_version
 
 # ---------------------------------------------------------------------------
 # The diff, on known texts
@@ -27,21 +27,25 @@ def article(title: str, body: str, key: str = "") -> Article:
     return Article(title=title, body=f"<p>{body}</p>", key=key)
 
 
+# What the two texts share: the intro and two articles left as they were.
+INTRO = "<p>Texte adopté en 2020.</p>"
+KEPT_OBJET = article("Objet", "Le règlement organise la convention.", "a")
+KEPT_INSTANCES = article("Instances", "L'assemblée se réunit une fois par an.", "d")
 OLD = Text(
-    intro="<p>Texte adopté en 2020.</p>",
+    intro=INTRO,
     articles=(
-        article("Objet", "Le règlement organise la convention.", "a"),
+        KEPT_OBJET,
         article("Adhésion", "On adhère par courrier à la coordination.", "b"),
         article("Outils", "Les documents circulent par courriel.", "c"),
-        article("Instances", "L'assemblée se réunit une fois par an.", "d"),
+        KEPT_INSTANCES,
     ),
 )
 NEW = Text(
-    intro="<p>Texte adopté en 2020.</p>",
+    intro=INTRO,
     articles=(
-        article("Objet", "Le règlement organise la convention.", "a"),
+        KEPT_OBJET,
         article("Adhésion", "On adhère en ligne auprès de la coordination.", "b"),
-        article("Instances", "L'assemblée se réunit une fois par an.", "d"),
+        KEPT_INSTANCES,
         article("Comités locaux", "Trois collèges suffisent pour créer un comité.", "e"),
     ),
 )
@@ -149,32 +153,23 @@ def test_diff_html_labels_changes_for_screen_readers_and_escapes_text():
 # A restricted règlement: its versions are as restricted as the page
 
 OBJET = ("objet", "Objet", "Le règlement organise.")
-TREE = {
-    "pages": [
-        {
-            "type": "convention",
-            "slug": "c",
-            "title": "Convention",
-            "children": [
-                reglement(
-                    reglement_version(
-                        "2.0",
-                        "2024-01-10",
-                        articles(OBJET, ("adhesion", "Adhésion", "On adhère en ligne.")),
-                        approved_by=["personnes-accompagnees"],
-                    ),
-                    reglement_version(
-                        "1.0",
-                        "2020-01-10",
-                        articles(OBJET, ("adhesion", "Adhésion", "On adhère par écrit.")),
-                        approved_by=["personnes-accompagnees"],
-                    ),
-                    visibility=PA_COLLEGE,
-                )
-            ],
-        }
-    ]
-}
+TREE = convention_document(
+    reglement(
+        reglement_version(
+            "2.0",
+            "2024-01-10",
+            articles(OBJET, ("adhesion", "Adhésion", "On adhère en ligne.")),
+            approved_by=["personnes-accompagnees"],
+        ),
+        reglement_version(
+            "1.0",
+            "2020-01-10",
+            articles(OBJET, ("adhesion", "Adhésion", "On adhère par écrit.")),
+            approved_by=["personnes-accompagnees"],
+        ),
+        visibility=PA_COLLEGE,
+    )
+)
 
 
 @pytest.fixture
