@@ -1,0 +1,90 @@
+"""The admin speaks French to editors where the project can reach it (issue 12, item 10).
+
+Wagtail's French catalogue leaves a few screens in English or in broken French: the tree's
+root is « Root », a page changed a minute ago shows « Il y a 0 minute », an empty listing
+says « Aucun demandes d'adhésion n'a été créé(e) ». The project's locale/ and a migration
+of cms fix them; these tests read the admin as the coordination sees it.
+"""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail.models import Page
+
+from members.models import AdhesionRequest
+
+ADHESION_INDEX = "/admin/members/adhesionrequest/"
+MESSAGES_INDEX = "/admin/messages_coordination/"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordination(client, people):
+    client.force_login(people["coord"])
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("webmestre", "webmestre@example.org", "x")
+
+
+def html_of(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    # Unescaped, so that the assertions read as the editor reads the screen.
+    return unescape(response.content.decode())
+
+
+def test_the_root_page_is_named_in_french_in_the_explorer(coordination):
+    html = html_of(coordination, "/admin/pages/")
+    assert "Racine du site" in html
+    assert ">Root<" not in html and "Root -" not in html
+
+
+def a_page_under_the_root() -> Page:
+    return Page.get_first_root_node().add_child(instance=Page(title="Essai", slug="essai"))
+
+
+def test_a_page_changed_a_moment_ago_says_a_l_instant(client, superuser):
+    page = a_page_under_the_root()
+    # A date a little ahead of the clock is what Wagtail renders « Il y a 0 minute ».
+    later = timezone.now() + timezone.timedelta(days=1)
+    Page.objects.filter(pk=page.pk).update(latest_revision_created_at=later)
+    client.force_login(superuser)
+    html = html_of(client, "/admin/pages/")
+    assert "Essai" in html
+    assert "À l'instant" in html
+    assert "0 minute" not in html
+
+
+def test_the_page_status_label_is_spelled_statut(client, superuser):
+    client.force_login(superuser)
+    a_page_under_the_root()
+    html = html_of(client, "/admin/pages/")
+    assert "Statut actuel de la page\u00a0:" in html
+    assert "Status actuel" not in html
+
+
+def test_an_empty_modeladmin_listing_reads_as_french(coordination):
+    assert not AdhesionRequest.objects.exists()
+    html = html_of(coordination, ADHESION_INDEX)
+    assert "La liste des demandes d'adhésion est vide pour l'instant." in html
+    assert "créé(e)" not in html and "Aucun demandes" not in html
+
+
+def test_an_empty_viewset_listing_reads_as_french(coordination):
+    html = html_of(coordination, MESSAGES_INDEX)
+    assert "La liste des messages à la coordination est vide." in html
+    assert "Il n'y a pas de" not in html
+
+
+def test_a_search_without_result_reads_as_french(coordination):
+    html = html_of(coordination, f"{MESSAGES_INDEX}?q=introuvable")
+    assert "Aucun résultat parmi les messages à la coordination pour cette recherche." in html
+    assert "Aucun(e)" not in html
