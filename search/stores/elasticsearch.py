@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import logging
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +65,7 @@ from search.contract import (
 )
 from shared.text import fold_accents
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 REBUILD_TIMEOUT = 120
 
@@ -392,17 +394,33 @@ class ElasticsearchStore:
             self._ensure_alias()
             done = 0
             for target in self._write_targets():
-                actions = (
-                    {"_op_type": "index", "_index": target, "_id": d.key, "_source": to_source(d)}
-                    for d in documents
-                )
-                ok, errors = self._bulk(target, actions)
+                ok, errors = self._bulk(target, self._index_actions(target, documents))
+                if errors and all(_is_unmapped_field(error) for error in errors):
+                    # An index made by an earlier release lacks a field added since: fields
+                    # can be added to a live index, so add them and write again.
+                    self._add_new_fields(target)
+                    ok, errors = self._bulk(target, self._index_actions(target, documents))
                 if errors:
                     raise BulkError(errors)
                 done = done or ok
             return done
 
         return self._call(write)
+
+    @staticmethod
+    def _index_actions(target: str, documents: list[SearchDocument]) -> Iterator[dict]:
+        for document in documents:
+            yield {
+                "_op_type": "index",
+                "_index": target,
+                "_id": document.key,
+                "_source": to_source(document),
+            }
+
+    def _add_new_fields(self, target: str) -> None:
+        """Put the current mapping on ``target``: new fields are added, none is changed."""
+        logger.warning("Index %s : ajout des champs apparus depuis sa création", target)
+        self.loader.indices.put_mapping(index=target, **build_mapping().to_dict())
 
     def delete(self, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -767,6 +785,12 @@ def _corrections(text: str, entries: list[dict]) -> Iterator[tuple[str, list[str
             prefix = written[: cut + 1] if cut >= 0 else ""
             corrected = corrected[:start] + prefix + option + corrected[end:]
         yield corrected, used
+
+
+def _is_unmapped_field(error: dict) -> bool:
+    """A bulk item refused because the strict mapping does not know one of its fields."""
+    reason = next(iter(error.values()), {}).get("error") or {}
+    return isinstance(reason, dict) and reason.get("type") == "strict_dynamic_mapping_exception"
 
 
 class BulkError(Exception):

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from search.contract import SearchDocument, SearchQuery, StoreUnavailable
-from search.stores.elasticsearch import ElasticsearchStore
+from search.stores.elasticsearch import ElasticsearchStore, index_body
 
 PUBLIC = frozenset({"public"})
 
@@ -166,6 +166,22 @@ def test_rebuild_moves_the_alias_to_a_new_version_and_deletes_the_old_one(elasti
     assert elasticsearch_store.count() == 3
     assert set(elasticsearch_store.fingerprints()) == {"page:2", "page:3", "page:4"}
     assert progress[0] == 0 and progress[-1] == 3
+
+
+def test_an_index_of_an_earlier_release_takes_fields_added_since(elasticsearch_store):
+    # The index as a release without the follow-up status made it: no "status" field.
+    body = index_body()
+    del body["mappings"]["properties"]["status"]
+    old = f"{elasticsearch_store.alias}-v1"
+    elasticsearch_store.client.indices.create(
+        index=old, aliases={elasticsearch_store.alias: {}}, **body
+    )
+
+    elasticsearch_store.index([document(1, kind="followup", status="retenue")])
+
+    found = search(elasticsearch_store, filters={"status": "retenue"})
+    assert [hit.key for hit in found.hits] == ["page:1"]
+    assert live_indices(elasticsearch_store) == [old]
 
 
 def test_health_names_no_live_index_before_the_first_write(elasticsearch_store):
