@@ -38,10 +38,7 @@ def dossier_pdf(request: HttpRequest, page_id: int) -> HttpResponse:
     dossier = DossierPage.objects.live().filter(pk=page_id).first()
     if dossier is None or not can_view_page(request.user, dossier):
         raise Http404("Dossier introuvable")
-    # WeasyPrint takes a second to import: only when a PDF is asked for.
-    from weasyprint import HTML
-
-    from cms.exports.pdf import OfflineFetcher
+    from cms.exports.pdf import html_to_pdf  # WeasyPrint takes a second to import
 
     items = dossier_items(request.user, dossier)
     html = render_to_string(
@@ -55,7 +52,5 @@ def dossier_pdf(request: HttpRequest, page_id: int) -> HttpResponse:
         },
         request=request,
     )
-    pdf = HTML(string=html, base_url=absolute_url("/"), url_fetcher=OfflineFetcher()).write_pdf(
-        pdf_tags=True  # the structure tree that screen readers follow (PDF/UA's requirement)
-    )
+    pdf = html_to_pdf(html, absolute_url("/"))
     return download(pdf, "application/pdf", filename("suivi", dossier.slug, extension="pdf"))
