@@ -51,6 +51,12 @@ def a_page_under_the_root() -> Page:
     return Page.get_first_root_node().add_child(instance=Page(title="Essai", slug="essai"))
 
 
+def test_the_explorer_filters_read_as_french(coordination):
+    html = html_of(coordination, "/admin/pages/")
+    assert "A des sous-pages" in html and "Indifférent" in html
+    assert ">Any<" not in html.replace("\n", "").replace(" ", "")
+
+
 def test_a_page_changed_a_moment_ago_says_a_l_instant(client, superuser):
     page = a_page_under_the_root()
     # A date a little ahead of the clock is what Wagtail renders « Il y a 0 minute ».
