@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from shared.links import absolute_url
 
@@ -59,3 +60,22 @@ class ForgottenPasswordForm(PasswordResetForm):
         }
         # Django's view passes keywords only: no positional argument takes this one's place.
         super().save(*args, extra_email_context=context, **kwargs)  # type: ignore[misc]
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """Wagtail's login form with its fields labelled in French.
+
+    Wagtail gives its password field no label, so Django shows the field's name,
+    « Password », which no catalogue can translate.
+    """
+
+    username = forms.CharField(
+        label=_("Identifiant"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

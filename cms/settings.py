@@ -374,6 +374,8 @@ PERMISSIONS_POLICY_DENIED = [
 ]
 # Gravatar would send a hash of each editor's e-mail address to another host.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Wagtail's own login form leaves the password field unlabelled (« Password »).
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.AdminLoginForm"
 
 # Login throttling (django-axes, members/security/lockout.py). A lockout refuses the right
 # password too and shows when to retry; coordination lifts it in the admin (Paramètres ›

@@ -94,3 +94,16 @@ def test_a_search_without_result_reads_as_french(coordination):
     html = html_of(coordination, f"{MESSAGES_INDEX}?q=introuvable")
     assert "Aucun résultat parmi les messages à la coordination pour cette recherche." in html
     assert "Aucun(e)" not in html
+
+
+def test_the_admin_login_form_labels_the_password_in_french(client):
+    html = html_of(client, "/admin/login/")
+    assert "Mot de passe" in html
+    assert "Password" not in html
+
+
+def test_a_modeladmin_listing_offers_to_add_without_un_e(client, superuser):
+    client.force_login(superuser)
+    html = html_of(client, "/admin/members/college/")
+    assert "Ajouter\u00a0: collège" in html
+    assert "un(e)" not in html
