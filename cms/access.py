@@ -35,6 +35,8 @@ class _AccessCache:
         )
         self._denied_paths: tuple[str, ...] | None = None
         self._admitted_ids: frozenset[int] = frozenset()
+        # Every restricted path, admitting this user or not: what an anonymous reader is denied.
+        self._restricted_paths: tuple[str, ...] = ()
 
 
 def _cache_for(user) -> _AccessCache:
@@ -80,15 +82,17 @@ def _decide_restrictions(user) -> None:
     )
     for restriction_id, group_id in links:
         groups_of.setdefault(restriction_id, []).append(group_id)
-    denied, admitted = set(), set()
+    denied, admitted, restricted = set(), set(), set()
     rows = PageViewRestriction.objects.values_list("pk", "restriction_type", "page__path")
     for pk, restriction_type, path in rows:
+        restricted.add(path)
         if _admits(user, restriction_type, groups_of.get(pk, ()), cache.group_ids):
             admitted.add(pk)
         else:
             denied.add(path)
     cache._denied_paths = tuple(sorted(denied))
     cache._admitted_ids = frozenset(admitted)
+    cache._restricted_paths = tuple(sorted(restricted))
 
 
 _ANONYMOUS_ATTR = "_cms_access_anonymous"
@@ -138,6 +142,18 @@ def visible_pages(user, queryset: QuerySet) -> QuerySet:
 def can_view_page(user, page: Page) -> bool:
     """True when every restriction on the page and its ancestors admits the user."""
     return not any(page.path.startswith(path) for path in denied_paths(user))
+
+
+def is_public_page(page: Page, reader=None) -> bool:
+    """Whether someone who is not logged in may open the page.
+
+    No restriction admits an anonymous reader, so the answer is "no restriction on the page
+    or above it"; given the request's ``reader``, it comes from the restrictions already
+    read for that reader's own decision, with no query of its own.
+    """
+    reader = reader if reader is not None else AnonymousUser()
+    _decide_restrictions(reader)
+    return not any(page.path.startswith(path) for path in _cache_for(reader)._restricted_paths)
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
-from cms.access import anonymous_reader, can_view_page, restriction_admits
+from cms.access import anonymous_reader, can_view_page, is_public_page, restriction_admits
 from tests.conftest import load
 
 CONTENT = {
@@ -94,3 +94,21 @@ def test_restriction_admits_agrees_with_the_page_decision(people, dossiers):
     assert restriction_admits(people["pa"], restriction) is True
     assert restriction_admits(people["formation"], restriction) is False
     assert restriction_admits(AnonymousUser(), restriction) is False
+
+
+@pytest.mark.parametrize("slug, public", [("ouvert", True), ("college", False)])
+def test_is_public_page_answers_as_for_an_anonymous_reader(people, dossiers, slug, public):
+    for reader in (people["pa"], people["formation"], None):
+        assert is_public_page(dossiers[slug], reader) is public
+    assert can_view_page(AnonymousUser(), dossiers[slug]) is public
+
+
+def test_is_public_page_asks_nothing_once_the_readers_own_decision_is_taken(people, dossiers):
+    reader = people["pa"]
+    can_view_page(reader, dossiers["ouvert"])
+
+    with CaptureQueriesContext(connection) as queries:
+        is_public_page(dossiers["college"], reader)
+        is_public_page(dossiers["ouvert"], reader)
+
+    assert len(queries) == 0

@@ -4,7 +4,7 @@ from django import template
 from django.http import Http404, HttpRequest
 from wagtail.models import BaseViewRestriction, Page, Site
 
-from cms.access import anonymous_reader, can_view_page, visible_pages
+from cms.access import is_public_page, visible_pages
 from cms.models.standard import StandardPage
 from cms.visibility import audience_names
 from members.visibility import shown_name as member_shown_name
@@ -161,7 +161,8 @@ SITE_DESCRIPTION = (
 
 def _is_public(context, page) -> bool:
     """Whether someone who is not logged in may open the page (the one rule, cms.access)."""
-    return can_view_page(anonymous_reader(context.get("request")), page)
+    request = context.get("request")
+    return is_public_page(page, getattr(request, "user", None))
 
 
 @register.simple_tag(takes_context=True)

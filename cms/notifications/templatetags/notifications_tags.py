@@ -1,6 +1,6 @@
 from django import template
 
-from cms.access import anonymous_reader, can_view_page
+from cms.access import is_public_page
 from cms.notifications.preferences import is_following
 
 register = template.Library()
@@ -15,7 +15,7 @@ def follow_dossier(context, dossier) -> dict:
         "user": request.user,
         "dossier": dossier,
         "following": is_following(request.user, dossier),
-        # One anonymous reader per request: a new one here decided every restriction again.
-        "public": can_view_page(anonymous_reader(request), dossier),
+        # From the restrictions read for the reader's own decision: no query of its own.
+        "public": is_public_page(dossier, getattr(request, "user", None)),
         "csrf_token": context.get("csrf_token"),
     }
