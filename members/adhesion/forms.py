@@ -55,6 +55,7 @@ class AdhesionForm(HoneypotForm, forms.ModelForm):
             )
         },
     )
+
     class Meta:
         model = AdhesionRequest
         fields = [
