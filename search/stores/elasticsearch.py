@@ -789,7 +789,8 @@ def _corrections(text: str, entries: list[dict]) -> Iterator[tuple[str, list[str
 
 def _is_unmapped_field(error: dict) -> bool:
     """A bulk item refused because the strict mapping does not know one of its fields."""
-    reason = next(iter(error.values()), {}).get("error") or {}
+    item: dict[str, Any] = next(iter(error.values()), {})
+    reason = item.get("error") or {}
     return isinstance(reason, dict) and reason.get("type") == "strict_dynamic_mapping_exception"
 
 
