@@ -107,3 +107,34 @@ def test_a_modeladmin_listing_offers_to_add_without_un_e(client, superuser):
     html = html_of(client, "/admin/members/college/")
     assert "Ajouter\u00a0: collège" in html
     assert "un(e)" not in html
+
+
+def test_page_types_have_a_french_plural(client, superuser):
+    client.force_login(superuser)
+    html = html_of(client, "/admin/pages/usage/cms/standardpage/")
+    assert "Pages de texte" in html
+    assert "Page de textes" not in html
+
+
+def test_creating_a_page_reads_without_un_e(client, superuser):
+    client.force_login(superuser)
+    html = html_of(client, "/admin/pages/usage/cms/standardpage/")
+    assert "Ajouter\u00a0: page de texte" in html or "Ajouter : page de texte" in html
+    assert "un(e)" not in html
+
+
+def test_the_page_editor_says_statut_and_explains_the_slug_in_french(client, superuser):
+    page = a_page_under_the_root()
+    client.force_login(superuser)
+    html = html_of(client, f"/admin/pages/{page.pk}/edit/")
+    assert "Status" not in html.replace("data-w-", "")
+    assert "e.g http://domain.com" not in html
+    assert "La fin de l'adresse de la page" in html
+    assert "Référencé(e)" not in html and "Déverrouillé(e)" not in html
+
+
+def test_the_site_history_reads_without_e_parenthesis(client, superuser):
+    a_page_under_the_root()
+    client.force_login(superuser)
+    html = html_of(client, "/admin/reports/site-history/")
+    assert "Créé(e)" not in html

@@ -43,6 +43,7 @@ class DossierIndexPage(ListingPage):
     class Meta:
         app_label = "cms"
         verbose_name = _("liste des dossiers thématiques")
+        verbose_name_plural = _("listes des dossiers thématiques")
 
     def listing_context(self, request, children) -> dict:
         return {"dossiers": children.order_by("path")}
@@ -97,6 +98,7 @@ class DossierPage(SubRoutes, RoutablePageMixin, IntranetPage):
     class Meta:
         app_label = "cms"
         verbose_name = _("dossier thématique")
+        verbose_name_plural = _("dossiers thématiques")
 
     def feed_path(self) -> str:
         # Served to anyone only while the dossier is public (cms.feeds.DossierFeed).

@@ -33,6 +33,7 @@ class EventIndexPage(ListingPage):
     class Meta:
         app_label = "cms"
         verbose_name = _("liste des rencontres")
+        verbose_name_plural = _("listes des rencontres")
 
     def listing_context(self, request, children) -> dict:
         now = timezone.now()

@@ -47,6 +47,7 @@ class MemberDirectoryPage(SubRoutes, RoutablePageMixin, IntranetPage):
 
     class Meta:
         verbose_name = _("annuaire des membres")
+        verbose_name_plural = _("annuaires des membres")
 
     # URLs and cards
 

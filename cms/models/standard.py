@@ -46,6 +46,7 @@ class StandardPage(IntranetPage):
 
     class Meta:
         verbose_name = _("page de texte")
+        verbose_name_plural = _("pages de texte")
         constraints = [
             models.UniqueConstraint(
                 fields=["footer_role"],

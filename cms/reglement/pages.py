@@ -68,6 +68,7 @@ class ReglementPage(SubRoutes, RoutablePageMixin, IntranetPage):
     class Meta:
         app_label = "cms"
         verbose_name = _("règlement de fonctionnement")
+        verbose_name_plural = _("règlements de fonctionnement")
 
     def numbered_articles(self) -> list[tuple[int, object]]:
         return [(number, block.value) for number, block in enumerate(self.articles, start=1)]
