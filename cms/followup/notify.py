@@ -8,10 +8,6 @@ dossier no longer followed, sends nothing.
 
 from __future__ import annotations
 
-import logging
-from itertools import groupby
-from smtplib import SMTPException
-
 from django.core.mail import get_connection
 from django.db import transaction
 from django.urls import reverse
@@ -19,12 +15,15 @@ from django.utils import timezone
 
 from cms.followup.access import can_view_item
 from cms.followup.models import StatusNotice, TimelineEntry
-from cms.notifications.delivery import frequency_of, may_receive
-from cms.notifications.emails import _message  # the one builder of follow-up e-mails
-from cms.notifications.models import DossierFollow, Frequency
+from cms.notifications.delivery import (
+    digests_per_person,
+    may_receive,
+    sent_or_deferred,
+    tell_followers,
+)
+from cms.notifications.emails import build_message
+from cms.notifications.models import DossierFollow
 from shared.links import absolute_url
-
-logger = logging.getLogger(__name__)
 
 
 def status_change(entry: TimelineEntry) -> dict | None:
@@ -63,40 +62,30 @@ def notify_status_change(entry_id: int) -> int:
     entry = _entry(entry_id)
     if entry is None or status_change(entry) is None or entry.item.dossier_id is None:
         return 0
-    follows = DossierFollow.objects.filter(dossier_id=entry.item.dossier_id).select_related(
-        "user", "user__notification_preference"
-    )
-    sent = 0
+    dossier_id = entry.item.dossier_id
     connection = get_connection()
-    for follow in follows.order_by("pk"):
-        user = follow.user
-        if not _still_told(user, entry, {entry.item.dossier_id}):
-            continue
-        immediate = frequency_of(user) == Frequency.IMMEDIATE
-        notice, created = StatusNotice.objects.get_or_create(
-            user=user,
-            entry=entry,
-            defaults={
-                "delivery": StatusNotice.Delivery.IMMEDIATE
-                if immediate
-                else StatusNotice.Delivery.DIGEST
-            },
+
+    def record(user, delivery: str):
+        return StatusNotice.objects.get_or_create(
+            user=user, entry=entry, defaults={"delivery": delivery}
         )
-        if created and immediate:
-            sent += _send_now(user, notice, connection)
-    return sent
+
+    return tell_followers(
+        dossier_id,
+        may_see=lambda user: can_view_item(user, entry.item),
+        record=record,
+        send_now=lambda user, notice: _send_now(user, notice, connection),
+    )
 
 
 def _send_now(user, notice: StatusNotice, connection) -> int:
     news = _news(notice.entry)
-    subject = f"« {news['title']} » : {news['change']['after'].lower()}"
-    try:
-        _message(user, subject, "followup_status", {"news": news}, connection).send()
-    except (SMTPException, OSError):
-        # The mail server failed: the change waits for the weekly digest instead.
-        logger.exception("Courriel de changement d'état non envoyé à l'utilisateur %s", user.pk)
-        notice.delivery = StatusNotice.Delivery.DIGEST
-        notice.save(update_fields=["delivery"])
+    subject = f"« {news['title']} » : {news['change']['after'].lower()}"
+    if not sent_or_deferred(
+        notice,
+        lambda: build_message(user, subject, "followup_status", {"news": news}, connection).send(),
+        "Courriel de changement d'état non envoyé à l'utilisateur %s",
+    ):
         return 0
     _mark([notice], StatusNotice.State.SENT)
     return 1
@@ -125,7 +114,7 @@ def _digest_for(user, notices: list[StatusNotice], connection) -> bool:
             if count > 1
             else "Dossiers suivis : une préconisation a changé d'état"
         )
-        _message(
+        build_message(
             user, subject, "followup_digest", {"news": news, "count": count}, connection
         ).send()
     return True
@@ -146,12 +135,8 @@ def send_status_digests() -> int:
         .order_by("user_id", "created_at")
     )
     connection = get_connection()
-    sent = 0
-    for _user_id, group in groupby(pending, key=lambda notice: notice.user_id):
-        notices = list(group)
-        try:
-            sent += _digest_for(notices[0].user, notices, connection)
-        except (SMTPException, OSError):
-            # Nothing was marked sent for this person: tried again next time.
-            logger.exception("Résumé des changements d'état non envoyé à %s", notices[0].user.pk)
-    return sent
+    return digests_per_person(
+        pending,
+        lambda user, notices: _digest_for(user, notices, connection),
+        "Résumé des changements d'état non envoyé à %s",
+    )

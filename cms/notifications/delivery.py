@@ -7,8 +7,10 @@ the moment of sending: a contribution restricted in between is not sent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from smtplib import SMTPException
+from typing import Any
 
 from django.core.mail import get_connection
 from django.db import transaction
@@ -58,11 +60,66 @@ def dossier_of(contribution: ContributionPage) -> DossierPage | None:
     return DossierPage.objects.filter(path=_parent_path(contribution)).first()
 
 
-def _followers(dossier: DossierPage) -> list:
-    follows = DossierFollow.objects.filter(dossier=dossier).select_related(
+def _followers(dossier_id: int) -> list:
+    follows = DossierFollow.objects.filter(dossier_id=dossier_id).select_related(
         "user", "user__notification_preference"
     )
     return [follow.user for follow in follows.order_by("pk")]
+
+
+def tell_followers(
+    dossier_id: int,
+    may_see: Callable[[Any], bool],
+    record: Callable[[Any, str], tuple[Any, bool]],
+    send_now: Callable[[Any, Any], int],
+) -> int:
+    """Tell a dossier's followers of one piece of news, each by their own preference.
+
+    ``record(user, delivery)`` gets or creates the person's notice (so nobody is told
+    twice), ``send_now(user, notice)`` sends the immediate e-mail and returns 1 when it
+    went; returns the e-mails sent. Whether the person may see the news is asked first.
+    """
+    sent = 0
+    for user in _followers(dossier_id):
+        if not may_receive(user) or not may_see(user):
+            continue
+        immediate = frequency_of(user) == Frequency.IMMEDIATE
+        delivery = ContributionNotice.Delivery
+        notice, created = record(user, delivery.IMMEDIATE if immediate else delivery.DIGEST)
+        if created and immediate:
+            sent += send_now(user, notice)
+    return sent
+
+
+def sent_or_deferred(notice: Any, send: Callable[[], object], failure: str) -> bool:
+    """Send an immediate e-mail; if the mail server fails, the notice waits for the digest."""
+    try:
+        send()
+    except (SMTPException, OSError):
+        logger.exception(failure, notice.user_id)
+        notice.delivery = ContributionNotice.Delivery.DIGEST
+        notice.save(update_fields=["delivery"])
+        return False
+    return True
+
+
+def digests_per_person(
+    notices: Iterable[Any], send_digest: Callable[[Any, list], bool], failure: str
+) -> int:
+    """One digest per person (notices ordered by person); returns how many were sent.
+
+    A failure of the mail server leaves that person's notices pending for next time.
+    """
+    sent = 0
+    for _user_id, group in groupby(notices, key=lambda notice: notice.user_id):
+        person_notices = list(group)
+        # One user object per person, so the access rule is computed once for them.
+        user = person_notices[0].user
+        try:
+            sent += send_digest(user, person_notices)
+        except (SMTPException, OSError):
+            logger.exception(failure, user.pk)
+    return sent
 
 
 def notify_followers(contribution_id: int) -> int:
@@ -72,32 +129,27 @@ def notify_followers(contribution_id: int) -> int:
     if dossier is None:
         return 0
     news = ContributionNews.of(contribution, dossier)
-    sent = 0
     connection = get_connection()
-    for user in _followers(dossier):
-        if not may_receive(user) or not can_view_page(user, contribution):
-            continue
-        immediate = frequency_of(user) == Frequency.IMMEDIATE
-        notice, created = Notice.objects.get_or_create(
-            user=user,
-            contribution=contribution,
-            defaults={
-                "delivery": Notice.Delivery.IMMEDIATE if immediate else Notice.Delivery.DIGEST
-            },
+
+    def record(user, delivery: str):
+        return Notice.objects.get_or_create(
+            user=user, contribution=contribution, defaults={"delivery": delivery}
         )
-        if created and immediate:
-            sent += _send_now(user, notice, news, connection)
-    return sent
+
+    return tell_followers(
+        dossier.pk,
+        may_see=lambda user: can_view_page(user, contribution),
+        record=record,
+        send_now=lambda user, notice: _send_now(user, notice, news, connection),
+    )
 
 
 def _send_now(user, notice: ContributionNotice, news: ContributionNews, connection) -> int:
-    try:
-        send_contribution_email(user, news, connection)
-    except (SMTPException, OSError):
-        # The mail server failed: the contribution waits for the weekly digest instead.
-        logger.exception("Courriel de suivi non envoyé à l'utilisateur %s", user.pk)
-        notice.delivery = Notice.Delivery.DIGEST
-        notice.save(update_fields=["delivery"])
+    if not sent_or_deferred(
+        notice,
+        lambda: send_contribution_email(user, news, connection),
+        "Courriel de suivi non envoyé à l'utilisateur %s",
+    ):
         return 0
     notice.status = Notice.Status.SENT
     notice.handled_at = timezone.now()
@@ -153,14 +205,8 @@ def send_digests() -> int:
     dossiers = _dossiers_by_path(notices)
     now = timezone.now()
     connection = get_connection()
-    sent = 0
-    for _user_id, user_notices in groupby(notices, key=lambda notice: notice.user_id):
-        group = list(user_notices)
-        # One user object per person, so the access rule is computed once for them.
-        user = group[0].user
-        try:
-            sent += _digest_for(user, group, dossiers, connection, now)
-        except (SMTPException, OSError):
-            # Nothing was marked for this person: their digest is tried again next time.
-            logger.exception("Résumé de suivi non envoyé à l'utilisateur %s", user.pk)
-    return sent
+    return digests_per_person(
+        notices,
+        lambda user, group: _digest_for(user, group, dossiers, connection, now),
+        "Résumé de suivi non envoyé à l'utilisateur %s",
+    )

@@ -44,7 +44,8 @@ def unsubscribe_url(user) -> str:
     return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user)]))
 
 
-def _message(user, subject: str, template: str, context: dict, connection) -> EmailMessage:
+def build_message(user, subject: str, template: str, context: dict, connection) -> EmailMessage:
+    """The one builder of follow-up e-mails: the template, its links, one-click unsubscribe."""
     unsubscribe = unsubscribe_url(user)
     context = {
         **context,
@@ -66,11 +67,11 @@ def _message(user, subject: str, template: str, context: dict, connection) -> Em
 
 def send_contribution_email(user, news: ContributionNews, connection=None) -> None:
     subject = f"Nouvelle contribution dans « {news.dossier_title} » : {news.title}"
-    _message(user, subject, "contribution", {"news": news}, connection).send()
+    build_message(user, subject, "contribution", {"news": news}, connection).send()
 
 
 def send_digest_email(user, news: list[ContributionNews], connection=None) -> None:
     count = len(news)
     plural = "s" if count > 1 else ""
     subject = f"Dossiers suivis : {count} nouvelle{plural} contribution{plural} cette semaine"
-    _message(user, subject, "digest", {"news": news, "count": count}, connection).send()
+    build_message(user, subject, "digest", {"news": news, "count": count}, connection).send()
