@@ -170,6 +170,63 @@ def test_member_cancels_their_registration(client, site):
     assert SUBMIT in response.content.decode()
 
 
+# -- « Annuler mon inscription » asks for confirmation first ---------------------------
+
+CANCEL = OPEN + "annulation/"
+
+
+def test_event_page_links_to_the_confirmation_instead_of_cancelling(client, site):
+    as_user(client, site, "dora")
+    register(client)
+    content = client.get(OPEN).content.decode()
+    assert f'href="{CANCEL}"' in content
+    assert f'action="{CANCEL}"' not in content
+
+
+def test_confirmation_page_asks_and_changes_nothing(client, site):
+    as_user(client, site, "dora")
+    register(client)
+    response = client.get(CANCEL)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Annuler votre inscription ?" in content
+    assert "Oui, annuler mon inscription" in content
+    assert "Non, garder mon inscription" in content
+    assert status_of("dora") == Registration.Status.CONFIRMED
+
+
+def test_confirming_cancels_with_a_clear_message(client, site):
+    as_user(client, site, "dora")
+    register(client)
+    response = client.post(CANCEL, follow=True)
+    assert status_of("dora") == Registration.Status.CANCELLED
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages[-1] == "Votre inscription à la rencontre « Atelier ouvert » est annulée."
+
+
+def test_confirmation_without_registration_sends_back_with_a_message(client, site):
+    response = as_user(client, site, "dora").get(CANCEL, follow=True)
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("n’êtes pas inscrit·e" in text for text in messages)
+
+
+def test_anonymous_confirmation_goes_to_login(client, site):
+    response = client.get(CANCEL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
+
+
+def test_the_cancelling_post_needs_a_csrf_token(site):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(site["dora"])
+    register(client)  # refused too (no token): register without the check
+    plain = Client()
+    plain.force_login(site["dora"])
+    register(plain)
+    assert client.post(CANCEL).status_code == 403
+    assert status_of("dora") == Registration.Status.CONFIRMED
+
+
 def test_cancelling_without_registration_says_so(client, site):
     response = as_user(client, site, "dora").post(OPEN + "annulation/", follow=True)
     assert any("n’êtes pas inscrit·e" in text for text in messages_of(response))

@@ -176,9 +176,31 @@ def registration_message(event, outcome: services.Outcome) -> str:
 
 
 @_registration_step
-def cancel(event, request: HttpRequest) -> str:
+def _cancel(event, request: HttpRequest) -> str:
     services.cancel(event, request.user)
     return f"Votre inscription à la rencontre « {event.title} » est annulée."
+
+
+def cancel(event, request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation (a page of its own, no JavaScript); POST cancels."""
+    if request.method != "GET":
+        return _cancel(event, request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.get_url(request))
+    registration = own_registration(event, request.user)
+    if registration is None or event.is_past:
+        messages.error(request, f"Vous n’êtes pas inscrit·e à la rencontre « {event.title} ».")
+        return redirect(event.get_url(request))
+    response = event.render(
+        request,
+        template="meetings/cancel_confirm.html",
+        context_overrides={
+            "registration": registration,
+            "cancel_url": event.sub_url(request, "cancel"),
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _require_coordination(request: HttpRequest) -> None:
