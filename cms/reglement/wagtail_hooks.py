@@ -1,10 +1,12 @@
-"""The règlement's approval steps in Wagtail's audit log, and a link to them in the admin."""
+"""The règlement's approval steps in Wagtail's audit log, and who approved which version in
+the admin (« Règlement : approbations »)."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
+from cms.reglement.admin_views import ApprovalsView
 from members.admin_coordination import RestrictedMenuItem
 from members.permissions import is_coordination
 
@@ -46,9 +48,14 @@ def register_reglement_log_actions(actions) -> None:
         actions.register_action(action)(formatter)
 
 
+@hooks.register("register_admin_urls")
+def register_approvals_url() -> list:
+    return [path("reglement/approbations/", ApprovalsView.as_view(), name="reglement_approvals")]
+
+
 @hooks.register("register_admin_menu_item")
 def register_proposals_menu_item() -> MenuItem:
-    url = reverse("reglement:proposals")
+    url = reverse("reglement_approvals")
     return RestrictedMenuItem(
         "Règlement : approbations", url, icon_name="list-ol", order=10000, shown_to=is_coordination
     )
