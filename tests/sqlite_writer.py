@@ -112,6 +112,8 @@ def requests_for(action: str, label: str, count: int) -> list[tuple[str, object]
 def proposal_data(label: str, number: int) -> dict:
     return {
         "title": f"Proposition {label} {number}",
+        "contribution_type": "temoignage",
+        "date": "2025-03-14",
         "summary": "Ce que nous proposons.",
         "text": "Premier paragraphe.\n\nSecond paragraphe.",
         "preconisations": "Garder un guichet : ouvert sans rendez-vous",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -64,6 +65,8 @@ def propose_url(slug: str = "ouvert") -> str:
 def form_data(**overrides) -> dict:
     data = {
         "title": "Accueillir sans écran",
+        "contribution_type": "temoignage",
+        "date": "2025-03-14",
         "summary": "Ce que nous proposons pour l'accueil.",
         "text": "Premier paragraphe.\n\nSecond paragraphe.",
         "preconisations": "Garder un guichet : ouvert sans rendez-vous\nFormer les agents",
@@ -161,7 +164,30 @@ def test_proposal_creates_a_draft_contribution_under_the_dossier(client, people)
     assert page.owner == people["auteur"]
     assert [m.user.username for m in page.authors.all()] == ["auteur"]
     assert [c.slug for c in page.colleges.all()] == ["personnes-accompagnees"]
-    assert page.contribution_type == ContributionPage.Type.SYNTHESE_ATELIER
+    assert page.contribution_type == ContributionPage.Type.TEMOIGNAGE
+
+
+@pytest.mark.parametrize("typed", ["2025-03-14", "14/03/2025", "14.03.2025"])
+def test_type_and_date_of_the_work_are_stored_on_the_page(client, people, typed):
+    post(client, people["auteur"], form_data(contribution_type="compte_rendu", date=typed))
+    page = ContributionPage.objects.get()
+    assert page.contribution_type == ContributionPage.Type.COMPTE_RENDU
+    assert page.date == datetime.date(2025, 3, 14)
+
+
+@pytest.mark.parametrize("bad", ["31/02/2025", "demain", "14/03/0025", ""])
+def test_a_date_that_is_not_a_real_date_is_explained(client, people, bad):
+    response = post(client, people["auteur"], form_data(date=bad))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Cette date n’existe pas" in content or "Indiquez la date" in content
+    assert nothing_created()
+
+
+def test_an_unknown_contribution_type_is_refused(client, people):
+    response = post(client, people["auteur"], form_data(contribution_type="roman"))
+    assert response.status_code == 400
+    assert nothing_created()
 
 
 def test_preconisations_become_blocks_one_per_line(client, people):

@@ -5,11 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cms.dossiers.pages import ContributionPage
 from cms.editorial.uploads import MAX_FILE_SIZE, MAX_FILES, check_files
 from cms.visibility import COLLEGES, MEMBERS, PUBLIC, Visibility
 from members.models import College
 
 PRECONISATION_TITLE_MAX = 250
+# The date of the work: typed by hand (14/03/2026) or chosen in the browser's date picker
+# (which sends 2026-03-14). No bound depends on today, so the form reads the same any day.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y"]
+DATE_ERROR = "Cette date n’existe pas ou est mal écrite : écrivez-la ainsi, 14/03/2026."
+EARLIEST_YEAR, LATEST_YEAR = 1950, 2100
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,6 +65,24 @@ class ProposalForm(forms.Form):
         label="Titre",
         max_length=255,
         help_text="Un titre court qui dit de quoi parle votre contribution.",
+    )
+    contribution_type = forms.ChoiceField(
+        label="De quel genre de contribution s’agit-il ?",
+        widget=forms.RadioSelect,
+        choices=ContributionPage.Type.choices,
+        error_messages={"required": "Choisissez le genre de votre contribution."},
+    )
+    date = forms.DateField(
+        label="Date du travail",
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=(
+            "La date de l’atelier, de la rencontre ou de la rédaction, par exemple 14/03/2026."
+        ),
+        error_messages={
+            "required": "Indiquez la date de l’atelier, de la rencontre ou de la rédaction.",
+            "invalid": DATE_ERROR,
+        },
     )
     summary = forms.CharField(
         label="Résumé",
@@ -131,6 +155,12 @@ class ProposalForm(forms.Form):
         on_behalf_of.choices = choices
         if len(choices) == 1:
             on_behalf_of.initial = [choices[0][0]]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+            raise ValidationError(DATE_ERROR)
+        return date
 
     def clean_preconisations(self) -> list[tuple[str, str]]:
         return parse_preconisations(self.cleaned_data.get("preconisations", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -34,6 +35,8 @@ class ProposalContent:
     colleges: list[College]
     preconisations: list[tuple[str, str]] = field(default_factory=list)
     files: list = field(default_factory=list)
+    contribution_type: str = ContributionPage.Type.SYNTHESE_ATELIER
+    date: datetime.date | None = None
 
 
 def proposals_collection() -> Collection:
@@ -84,7 +87,8 @@ def create_proposal(dossier: DossierPage, member: Member, content: ProposalConte
         slug=find_available_slug(dossier, slugify(content.title)[:80] or "contribution"),
         live=False,
         owner=user,
-        date=timezone.localdate(),
+        contribution_type=content.contribution_type,
+        date=content.date or timezone.localdate(),
         summary=content.summary,
         body=body_blocks(content.text, content.preconisations),
     )

@@ -68,6 +68,8 @@ def propose(request: HttpRequest, page_id: int) -> HttpResponse:
             colleges=form.chosen_colleges(),
             preconisations=form.cleaned_data["preconisations"],
             files=form.cleaned_data["attachments"],
+            contribution_type=form.cleaned_data["contribution_type"],
+            date=form.cleaned_data["date"],
         )
         create_proposal(dossier, member, content)
         messages.success(
