@@ -75,7 +75,14 @@ class DossierPage(SubRoutes, RoutablePageMixin, IntranetPage):
         help_text=_("Le thème de travail, par exemple « Non-recours et fracture numérique »."),
     )
     status: models.CharField[str, str] = models.CharField(
-        _("état"), max_length=20, choices=Status.choices, default=Status.OUVERT
+        _("état"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.OUVERT,
+        help_text=_(
+            "Où en est le dossier : ouvert aux contributions, synthèse en cours ou clos. Affiché "
+            "aux lecteurs."
+        ),
     )
     coordinators = ParentalManyToManyField(
         "members.Member",
@@ -84,7 +91,15 @@ class DossierPage(SubRoutes, RoutablePageMixin, IntranetPage):
         verbose_name=_("coordination du dossier"),
         help_text=_("Les personnes qui animent ce dossier."),
     )
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Quelques phrases en tête de page, avant la liste : à quoi sert cette page, en mots "
+            "simples."
+        ),
+    )
 
     content_panels = IntranetPage.content_panels + [
         FieldPanel("theme"),
@@ -197,6 +212,10 @@ class ContributionPage(IntranetPage):
         max_length=30,
         choices=Type.choices,
         default=Type.SYNTHESE_ATELIER,
+        help_text=_(
+            "La nature du texte : synthèse d'atelier, témoignage, compte rendu… Aide les "
+            "lecteurs à trier."
+        ),
     )
     date: models.DateField[datetime.date, datetime.date] = models.DateField(
         _("date"), help_text=_("La date de l'atelier, de la rencontre ou de la rédaction.")
@@ -208,7 +227,15 @@ class ContributionPage(IntranetPage):
             "Deux ou trois phrases affichées dans les listes et les résultats de recherche."
         ),
     )
-    body = StreamField(contribution_blocks(), verbose_name=_("contenu"), blank=True)
+    body = StreamField(
+        contribution_blocks(),
+        verbose_name=_("contenu"),
+        blank=True,
+        help_text=_(
+            "Le texte de la contribution. Ajoutez des paragraphes, des titres, des citations ou "
+            "des images avec le bouton « + »."
+        ),
+    )
     colleges = ParentalManyToManyField(
         "members.College",
         blank=True,
@@ -221,6 +248,9 @@ class ContributionPage(IntranetPage):
         blank=True,
         related_name="contributions",
         verbose_name=_("auteurs et autrices"),
+        help_text=_(
+            "Les membres qui ont écrit cette contribution. Leur nom s'affiche comme signature."
+        ),
     )
     tags = ClusterTaggableManager(through=ContributionTag, blank=True, verbose_name=_("mots-clés"))
     meeting: models.ForeignKey[Page | None, Page | None] = models.ForeignKey(

@@ -55,15 +55,32 @@ class EventPage(SubRoutes, RoutablePageMixin, IntranetPage):
     """
 
     # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
-    start: models.DateTimeField[datetime, datetime] = models.DateTimeField(_("début"))
+    start: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("début"), help_text=_("Le jour et l'heure du début de la rencontre.")
+    )
     end: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
-        _("fin"), null=True, blank=True
+        _("fin"),
+        null=True,
+        blank=True,
+        help_text=_("Le jour et l'heure de la fin. Laissez vide si vous ne la connaissez pas."),
     )
     location: models.CharField[str, str] = models.CharField(
         _("lieu"), max_length=300, blank=True, help_text=_("Adresse complète du lieu.")
     )
-    video_url: models.URLField[str, str] = models.URLField(_("lien de visioconférence"), blank=True)
-    programme = RichTextField(_("programme"), blank=True, features=RICH_TEXT_FEATURES)
+    video_url: models.URLField[str, str] = models.URLField(
+        _("lien de visioconférence"),
+        blank=True,
+        help_text=_(
+            "L'adresse complète pour suivre la rencontre à distance (https://…). Laissez vide si "
+            "elle se tient seulement sur place."
+        ),
+    )
+    programme = RichTextField(
+        _("programme"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Le déroulé de la rencontre : horaires, sujets, pauses."),
+    )
     speakers: models.TextField[str, str] = models.TextField(
         _("intervenants"), blank=True, help_text=_("Une personne par ligne.")
     )
@@ -74,7 +91,13 @@ class EventPage(SubRoutes, RoutablePageMixin, IntranetPage):
         help_text=_("Laissez vide s'il n'y a pas de limite."),
     )
     registration_deadline: models.DateField[date | None, date | None] = models.DateField(
-        _("date limite d'inscription"), null=True, blank=True
+        _("date limite d'inscription"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Le dernier jour où l'on peut s'inscrire. "
+            "Laissez vide pour accepter jusqu'au jour même."
+        ),
     )
 
     content_panels = IntranetPage.content_panels + [

@@ -39,7 +39,12 @@ ORGANISATIONS_PER_PAGE = 24
 class MemberDirectoryPage(SubRoutes, RoutablePageMixin, IntranetPage):
     """The directory of the convention's members and organisations."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Quelques phrases en tête de l'annuaire : qui y figure et à quoi il sert."),
+    )
 
     content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.ConventionPage"]

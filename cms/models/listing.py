@@ -16,7 +16,14 @@ class ListingPage(IntranetPage):
     """An introduction, then the live children of its one page type (``subpage_types``)
     that the reader may see; ``listing_context`` says how the page shows them."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Quelques phrases en tête de page, avant la liste : à quoi sert cette section."
+        ),
+    )
 
     content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.ConventionPage"]

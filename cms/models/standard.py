@@ -19,8 +19,24 @@ class StandardPage(IntranetPage):
         ACCESSIBILITY = "accessibilite", _("Déclaration d'accessibilité")
         HELP = "aide", _("Aide")
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-    body = StreamField(text_blocks(), verbose_name=_("contenu"), blank=True)
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Quelques phrases en tête de page, en langage simple : ce que le lecteur va trouver "
+            "ici."
+        ),
+    )
+    body = StreamField(
+        text_blocks(),
+        verbose_name=_("contenu"),
+        blank=True,
+        help_text=_(
+            "Le texte de la page. Ajoutez des paragraphes, des titres, des listes ou des images "
+            "avec le bouton « + »."
+        ),
+    )
     # Annotated fields: on a subclass of an untyped Wagtail class, django-stubs infers none.
     footer_role: models.CharField[str, str] = models.CharField(
         _("lien du pied de page"),

@@ -36,7 +36,13 @@ class ReglementPage(SubRoutes, RoutablePageMixin, IntranetPage):
         _("version"), max_length=40, blank=True, help_text=_("Par exemple « 1.0 » ou « 2024-1 ».")
     )
     adopted_on: models.DateField[date | None, date | None] = models.DateField(
-        _("date d'adoption"), null=True, blank=True
+        _("date d'adoption"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Le jour où cette version du règlement a été adoptée. Rempli tout seul quand la "
+            "coordination publie une version approuvée."
+        ),
     )
     approved_by = ParentalManyToManyField(
         "members.College",
@@ -45,7 +51,12 @@ class ReglementPage(SubRoutes, RoutablePageMixin, IntranetPage):
         verbose_name=_("collèges ayant approuvé"),
         help_text=_("Les collèges qui ont approuvé cette version."),
     )
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Quelques phrases avant les articles : à quoi sert ce règlement."),
+    )
     articles = StreamField(
         [("article", ArticleBlock())],
         verbose_name=_("articles"),
