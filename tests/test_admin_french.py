@@ -138,3 +138,9 @@ def test_the_site_history_reads_without_e_parenthesis(client, superuser):
     client.force_login(superuser)
     html = html_of(client, "/admin/reports/site-history/")
     assert "Créé(e)" not in html
+
+
+def test_the_dashboard_summary_counts_images_in_lower_case(coordination):
+    html = html_of(coordination, "/admin/")
+    assert "0 image" in html and "0 document" in html
+    assert "0 Image" not in html and "0 Document" not in html
