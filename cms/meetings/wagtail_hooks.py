@@ -9,11 +9,13 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from cms.meetings.home_section import upcoming_meetings
 from cms.meetings.models import TravelSupportRequest
 from cms.meetings.queries import registrations_of
 from members.admin_coordination import CoordinationPolicy
 from members.admin_querystring import BoundedFiltersIndexView
 from members.models import CollegeMembership, Member
+from members.space.home_sections import SectionContent, home_section
 from members.space.panels import template_panel
 
 
@@ -79,3 +81,9 @@ def register_travel_support_viewset() -> TravelSupportViewSet:
 def meetings_panel(request: HttpRequest, member: Member) -> dict:
     """« Mon espace »: the person's registrations, upcoming meetings first."""
     return {"registrations": list(registrations_of(request.user))}
+
+
+@home_section("mes-prochaines-rencontres", "Mes prochaines rencontres", 100)
+def upcoming_meetings_section(request: HttpRequest, member: Member) -> SectionContent:
+    """The member's home page: their next meetings."""
+    return upcoming_meetings(request)

@@ -7,11 +7,13 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from cms.notifications.home_section import news_in_followed_dossiers
 from cms.notifications.models import DossierFollow
 from cms.notifications.queries import followed_dossiers, notification_frequency
 from members.admin_coordination import CoordinationPolicy
 from members.admin_querystring import BoundedFiltersIndexView
 from members.models import Member
+from members.space.home_sections import SectionContent, home_section
 from members.space.panels import template_panel
 
 
@@ -55,3 +57,9 @@ def follows_panel(request: HttpRequest, member: Member) -> dict:
         "followed": list(followed_dossiers(request.user)),
         "frequency": notification_frequency(request.user),
     }
+
+
+@home_section("nouveau-dans-mes-suivis", "Nouveau dans mes dossiers suivis", 200)
+def followed_news_section(request: HttpRequest, member: Member) -> SectionContent:
+    """The member's home page: what was published lately in the dossiers they follow."""
+    return news_in_followed_dossiers(request)

@@ -86,9 +86,18 @@ def template_panel(
     return register
 
 
-def space_panels(request: HttpRequest, member: Member) -> list[SpacePanel]:
-    """The panels every registered feature hands in for this person, lowest ``order`` first."""
+def panels_from_hook(hook_name: str, request: HttpRequest, member: Member) -> list[SpacePanel]:
+    """The panels every function registered for this hook hands in, lowest ``order`` first.
+
+    « Mon espace » gathers ``MY_SPACE_PANELS_HOOK``; the member's home page gathers its
+    sections the same way (``members.space.home_sections``).
+    """
     panels: list[SpacePanel] = []
-    for construct in hooks.get_hooks(MY_SPACE_PANELS_HOOK):
+    for construct in hooks.get_hooks(hook_name):
         construct(request, member, panels)
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def space_panels(request: HttpRequest, member: Member) -> list[SpacePanel]:
+    """The panels every registered feature hands in for this person, lowest ``order`` first."""
+    return panels_from_hook(MY_SPACE_PANELS_HOOK, request, member)
