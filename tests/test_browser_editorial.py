@@ -63,7 +63,9 @@ def propose(page: Page, site: str) -> None:
     page.get_by_label(re.compile(r"^Date du travail")).fill("2025-03-14")
     page.get_by_label("Résumé").fill("Ce que les habitants demandent pour leurs démarches.")
     page.get_by_label(re.compile(r"^Texte\b")).fill("Un lieu, une personne, sans rendez-vous.")
-    page.get_by_role("textbox", name="Préconisations").fill("Ouvrir un guichet : deux demi-journées par semaine")
+    page.get_by_role("textbox", name="Préconisations").fill(
+        "Ouvrir un guichet : deux demi-journées par semaine"
+    )
     page.get_by_label("Tout le monde (page publique)").check()
     on_behalf_of = page.get_by_role("group", name=re.compile("Au nom de quel collège"))
     expect(on_behalf_of.get_by_label(COLLEGE)).to_be_checked()
