@@ -1,7 +1,8 @@
 """Uploaded files go through Django, so that page visibility applies to them.
 
 Documents are served by Wagtail's document view (with our ``before_serve_document``
-hook); images and their renditions by ``serve_media`` below. Nothing under
+hook); images and their renditions by ``serve_media`` below (a member's photo follows
+its owner's choice of who may see it, ``members.visibility.photo_visible_to``). Nothing under
 MEDIA_ROOT is served directly: a reverse proxy in front must route ``/media/`` here;
 behind nginx, the bytes go out by ``X-Accel-Redirect`` once the check passed (cms/accel.py).
 """
@@ -19,6 +20,7 @@ from wagtail.images import get_image_model
 
 from cms.accel import accel_enabled, accelerated
 from cms.access import can_view_file
+from members.visibility import photo_visible_to
 
 
 def image_for_media_path(path: str):
@@ -50,7 +52,8 @@ def serve_media(request: HttpRequest, path: str):
     image = image_for_media_path(path)
     if image is None:
         raise Http404
-    if not can_view_file(request.user, image):
+    # A member's photo opens to whom its owner chose (members.photos), like the directory.
+    if not (photo_visible_to(request.user, image) or can_view_file(request.user, image)):
         return refuse(request)
     content_type = mimetypes.guess_type(path)[0]
     response: HttpResponseBase

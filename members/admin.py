@@ -279,7 +279,9 @@ class MemberAdmin(ConventionModelAdmin):
                     FieldPanel("address"),
                     FieldPanel("bio"),
                     FieldPanel("expertise"),
-                    FieldPanel("photo"),
+                    # Set by the member on « Mon profil » (checked, cleaned, its own
+                    # visibility): choosing any image here would bypass all of it.
+                    FieldPanel("photo", read_only=True),
                 ],
                 heading="Profil",
             ),

@@ -149,9 +149,13 @@ class MemberAdminForm(WagtailAdminModelForm):
 
     def save(self, commit: bool = True) -> Member:
         member = self.instance
+        # Other keys (the photo's level, chosen on « Mon profil ») are kept.
         member.visibility = {
-            field: self.cleaned_data[visibility_field_name(field)]
-            for field in Member.VISIBILITY_FIELDS
+            **member.visibility,
+            **{
+                field: self.cleaned_data[visibility_field_name(field)]
+                for field in Member.VISIBILITY_FIELDS
+            },
         }
         user = member.user
         user.first_name = self.cleaned_data["first_name"]

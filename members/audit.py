@@ -14,6 +14,11 @@ from members.models import Member
 MEMBER_CHANGED = "members.member_changed"
 EMAIL_CONFIRMED = "members.email_confirmed"
 EMAIL_CHANGE_CANCELLED = "members.email_change_cancelled"
+PHOTO_CHANGED = "members.photo_changed"
+PHOTO_REMOVED = "members.photo_removed"
+NAME_CHANGE_REQUESTED = "members.name_change_requested"
+NAME_CHANGE_ACCEPTED = "members.name_change_accepted"
+NAME_CHANGE_DECLINED = "members.name_change_declined"
 
 
 class _MemberChangedFormatter(LogFormatter):
@@ -39,11 +44,45 @@ class _EmailChangeCancelledFormatter(LogFormatter):
     message = "Changement d'adresse électronique annulé"
 
 
+class _PhotoChangedFormatter(LogFormatter):
+    label = "Nouvelle photo"
+    message = "Photo du profil changée"
+
+
+class _PhotoRemovedFormatter(LogFormatter):
+    label = "Photo retirée"
+    message = "Photo du profil retirée"
+
+
+NAME_CHANGE_ACTIONS = [
+    (NAME_CHANGE_REQUESTED, "Demande de changement de nom", "Changement de nom demandé"),
+    (
+        NAME_CHANGE_ACCEPTED,
+        "Changement de nom confirmé",
+        "Nouveau nom confirmé par la coordination",
+    ),
+    (
+        NAME_CHANGE_DECLINED,
+        "Changement de nom refusé",
+        "Changement de nom refusé par la coordination",
+    ),
+]
+
+
+def _name_change_formatter(label: str, message: str) -> type[LogFormatter]:
+    """The names stay out of the log's message: a pseudonymised member's surname is in them."""
+    return type("NameChangeFormatter", (LogFormatter,), {"label": label, "message": message})
+
+
 @hooks.register("register_log_actions")
 def register_member_log_actions(actions) -> None:
     actions.register_action(MEMBER_CHANGED)(_MemberChangedFormatter)
     actions.register_action(EMAIL_CONFIRMED)(_EmailConfirmedFormatter)
     actions.register_action(EMAIL_CHANGE_CANCELLED)(_EmailChangeCancelledFormatter)
+    actions.register_action(PHOTO_CHANGED)(_PhotoChangedFormatter)
+    actions.register_action(PHOTO_REMOVED)(_PhotoRemovedFormatter)
+    for action, label, message in NAME_CHANGE_ACTIONS:
+        actions.register_action(action)(_name_change_formatter(label, message))
 
 
 def log_member_change(

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from taggit.models import Tag
 
 from members.models import CollegeMembership, ExpertiseTag, Member, Organisation, Territory
+from members.photos import with_photo_renditions
 from members.visibility import Viewer, pseudonymised_members, with_visible_field
 from shared.text import fold_accents
 
@@ -114,7 +115,7 @@ def active_members() -> QuerySet:
     """Active members with what a card needs, in a fixed number of queries."""
     # django-stubs checks prefetch lookups against the models it knows: it cannot see that
     # taggit's manager on "expertise" supports prefetching.
-    return (
+    return with_photo_renditions(
         Member.objects.filter(status=Member.Status.ACTIVE)  # type: ignore[misc]
         .select_related("user", "organisation")
         .prefetch_related(

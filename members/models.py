@@ -199,6 +199,10 @@ class Member(ClusterableModel):  # type: ignore[django-manager-missing]
         "bio": Visibility.MEMBERS,
         "expertise": Visibility.MEMBERS,
     }
+    # The photo has its own choice, narrower than the contact fields': a face is never shown
+    # to « Tout le monde » (members.photos). Not in VISIBILITY_FIELDS, whose forms offer all.
+    PHOTO_VISIBILITY_LEVELS = (Visibility.MEMBERS, Visibility.COLLEGE, Visibility.HIDDEN)
+    PHOTO_VISIBILITY_DEFAULT = Visibility.MEMBERS
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -226,8 +230,15 @@ class Member(ClusterableModel):  # type: ignore[django-manager-missing]
         College, through="CollegeMembership", related_name="members", verbose_name=_("collèges")
     )
     fonction = models.CharField(_("fonction"), max_length=200, blank=True)
+    # Set from « Mon profil » only (members.photos): an image of the collection « Photos des
+    # membres », re-encoded without its metadata, shown as its square rendition.
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("photo"),
     )
     bio = models.TextField(_("présentation"), blank=True)
     expertise = ClusterTaggableManager(
@@ -295,6 +306,8 @@ class Member(ClusterableModel):  # type: ignore[django-manager-missing]
 
     def visibility_of(self, field: str) -> str:
         level = self.visibility.get(field)
+        if field == "photo":
+            return level if level in self.PHOTO_VISIBILITY_LEVELS else self.PHOTO_VISIBILITY_DEFAULT
         if level in self.Visibility.values:
             return level
         return self.VISIBILITY_FIELDS[field]
@@ -399,3 +412,66 @@ class AdhesionRequest(models.Model):
     def __str__(self) -> str:
         who = self.organisation_name or f"{self.first_name} {self.last_name}"
         return f"{who} ({self.get_status_display()})"
+
+
+class NameChangeRequest(models.Model):
+    """A member asks for their name to change; coordination confirms or refuses it.
+
+    The account's name only changes when coordination confirms (members.name_change).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À examiner")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+        CANCELLED = "cancelled", _("Annulée par le membre")
+
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="name_change_requests",
+        verbose_name=_("membre"),
+    )
+    first_name = models.CharField(_("nouveau prénom"), max_length=150)
+    last_name = models.CharField(_("nouveau nom"), max_length=150)
+    # The name when the request was made: coordination sees what would change.
+    previous_first_name = models.CharField(_("prénom actuel"), max_length=150, blank=True)
+    previous_last_name = models.CharField(_("nom actuel"), max_length=150, blank=True)
+    reason = models.TextField(_("motif donné par le membre"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decision_note = models.TextField(_("message de la coordination"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("demande de changement de nom")
+        verbose_name_plural = _("demandes de changement de nom")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="one_pending_name_change_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.get_status_display()})"
+
+    @property
+    def new_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def previous_name(self) -> str:
+        return f"{self.previous_first_name} {self.previous_last_name}".strip()

@@ -20,6 +20,7 @@ from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 
 from members.models import College, Member
+from members.photos import is_member_photo, rendition_url
 from members.roles import COORDINATION_GROUP, MEMBERS_GROUP
 from shared.text import fold_accents
 
@@ -237,6 +238,13 @@ class MemberCard:
     given_name: str = ""
     # Where the card links to: set by the surface that shows it.
     url: str = ""
+    # The square photo's address when the viewer may see it, else "" (initials are shown).
+    photo_url: str = ""
+
+    @property
+    def initials(self) -> str:
+        """Initials of the shown name (so never more than a pseudonym shows)."""
+        return "".join(part[:1] for part in (self.given_name, self.family_name) if part).upper()
 
     @property
     def has_contact(self) -> bool:
@@ -266,4 +274,36 @@ def card_for(viewer: Viewer, member: Member) -> MemberCard:
         },
     )
     family, given = name_parts(member, college_slugs)
-    return MemberCard(member, display_name(member, college_slugs), colleges, fields, family, given)
+    card = MemberCard(member, display_name(member, college_slugs), colleges, fields, family, given)
+    if may_see_photo(viewer, member, college_ids):
+        card.photo_url = rendition_url(member)
+    return card
+
+
+# The photo: its own level (Member.PHOTO_VISIBILITY_LEVELS), read as the other fields'.
+
+
+def may_see_photo(viewer: Viewer, member: Member, member_college_ids: set[int]) -> bool:
+    """Whether this viewer may see the member's photo (False when there is none)."""
+    if member.photo_id is None:
+        return False
+    return may_see_field(viewer, member, "photo", member_college_ids)
+
+
+def photo_visible_to(user, image) -> bool:
+    """Whether ``user`` may open this image's files as an active member's photo.
+
+    Only images of the members' photos collection count: an image chosen elsewhere keeps
+    the rule of the pages that use it.
+    """
+    if not is_member_photo(image):
+        return False
+    member = (
+        Member.objects.filter(photo=image, status=Member.Status.ACTIVE)
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        return False
+    college_ids = set(member.memberships.values_list("college_id", flat=True))
+    return may_see_photo(Viewer.of(user), member, college_ids)

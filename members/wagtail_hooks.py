@@ -1,5 +1,7 @@
 from members import admin as members_admin
+from members import admin_name_change
 from members.adhesion import admin as adhesion_admin
 
 members_admin.register()
 adhesion_admin.register()
+admin_name_change.register()

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from members.models import AdhesionRequest, Member
+from members import photos
+from members.models import AdhesionRequest, Member, NameChangeRequest
 from members.roles import sync_access
 
 ANONYMOUS_FIRST_NAME = "Ancien membre"
@@ -34,6 +35,9 @@ def anonymise_member(member: Member) -> None:
     """Erase what identifies the person; keep colleges, status and consent date."""
     user = member.user
     _anonymise_adhesion_requests(member)
+    # The photo's files too (Wagtail deletes them after the commit), and the names asked for.
+    photos.remove_photo(member)
+    NameChangeRequest.objects.filter(member=member).delete()
     user.username = anonymous_username(member)
     user.first_name, user.last_name, user.email = ANONYMOUS_FIRST_NAME, "", ""
     user.set_unusable_password()
@@ -42,7 +46,6 @@ def anonymise_member(member: Member) -> None:
     user.save()
 
     member.phone = member.address = member.bio = member.fonction = ""
-    member.photo = None
     member.visibility = {}
     member.show_full_name = False
     member.status = Member.Status.FORMER

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from members.models import AdhesionRequest, Member
+from members.models import AdhesionRequest, Member, NameChangeRequest
+from shared.links import absolute_url
 
 
 def personal_data(user, request=None) -> dict:
@@ -28,6 +29,7 @@ def personal_data(user, request=None) -> dict:
         "colleges": _colleges(member) if member else [],
         "contributions": _contributions(member, request) if member else [],
         "demandes_adhesion": _adhesion_requests(user, member),
+        "demandes_changement_nom": _name_change_requests(member),
     }
     return data
 
@@ -44,8 +46,11 @@ def _profile(member: Member) -> dict:
         "adresse": member.address,
         "presentation": member.bio,
         "expertises": sorted(tag.name for tag in member.expertise.all()),
-        "photo": member.photo.file.url if member.photo else None,
-        "visibilite": {field: member.visibility_of(field) for field in Member.VISIBILITY_FIELDS},
+        # The photo as we keep it (without its metadata); the address opens for its owner.
+        "photo": absolute_url(member.photo.file.url) if member.photo else None,
+        "visibilite": {
+            field: member.visibility_of(field) for field in [*Member.VISIBILITY_FIELDS, "photo"]
+        },
         "afficher_nom_complet": member.show_full_name,
         "statut": member.get_status_display(),
         "membre_depuis": member.joined_on,
@@ -107,6 +112,26 @@ def _adhesion_requests(user, member: Member | None) -> list[dict]:
     ]
 
 
+def _name_change_requests(member: Member | None) -> list[dict]:
+    """The name changes this member asked for, and what coordination decided."""
+    if member is None:
+        return []
+    return [
+        {
+            "demandee_le": request_obj.created_at,
+            "prenom_actuel": request_obj.previous_first_name,
+            "nom_actuel": request_obj.previous_last_name,
+            "prenom": request_obj.first_name,
+            "nom": request_obj.last_name,
+            "motif": request_obj.reason,
+            "statut": request_obj.get_status_display(),
+            "decidee_le": request_obj.decided_at,
+            "message_coordination": request_obj.decision_note,
+        }
+        for request_obj in NameChangeRequest.objects.filter(member=member).order_by("created_at")
+    ]
+
+
 # -- the same copy as a spreadsheet ------------------------------------------------------
 
 SECTIONS = {
@@ -115,6 +140,7 @@ SECTIONS = {
     "colleges": "Collège",
     "contributions": "Contribution",
     "demandes_adhesion": "Demande d’adhésion",
+    "demandes_changement_nom": "Demande de changement de nom",
 }
 LABELS = {
     "identifiant": "Identifiant",
@@ -154,6 +180,12 @@ LABELS = {
     "demande_pour": "Demande pour",
     "college": "Collège",
     "message": "Message",
+    "demandee_le": "Demandée le",
+    "prenom_actuel": "Prénom au moment de la demande",
+    "nom_actuel": "Nom au moment de la demande",
+    "motif": "Motif",
+    "decidee_le": "Décidée le",
+    "message_coordination": "Message de la coordination",
 }
 SPREADSHEET_HEADER = ["Rubrique", "Information", "Valeur"]
 

@@ -36,6 +36,7 @@ FIELD_NAMES = {
     "address": "Adresse postale",
     "bio": "Présentation",
     "expertise": "Expertises",
+    "photo": "Photo",
 }
 
 

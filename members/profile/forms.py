@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from members.phone import clean_phone_number
+from members.photos import CleanPhoto, PhotoRefused, clean_upload, set_photo
 from members.visibility import ACCOMPANIED_COLLEGE, address_contains_surname, is_pseudonymised
 
 # The levels in plain words, from the widest audience to none.
@@ -215,3 +216,106 @@ class EmailChangeForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
         return password
+
+
+PHOTO_VISIBILITY_CHOICES = [
+    (level, label) for level, label in VISIBILITY_CHOICES if level in Member.PHOTO_VISIBILITY_LEVELS
+]
+
+
+class PhotoForm(forms.Form):
+    """A new photo (checked and cleaned by members.photos) and who may see the photo."""
+
+    photo = forms.FileField(
+        label=_("Choisir une photo"),
+        required=False,
+        help_text=_(
+            "Une photo de vous, au format JPEG, PNG ou WebP, de 5 Mo au plus. Elle est "
+            "recadrée en carré ; les informations cachées dans le fichier (lieu, date, "
+            "appareil) sont effacées."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={
+            "invalid": _("Ce fichier n'a pas pu être lu. Choisissez de nouveau votre photo."),
+            "empty": _("Ce fichier est vide. Choisissez une autre photo."),
+        },
+    )
+    visibility_photo = forms.ChoiceField(
+        label=_("Qui peut voir ma photo ?"),
+        choices=PHOTO_VISIBILITY_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choisissez qui peut voir votre photo."),
+            "invalid_choice": _(
+                "Ce choix n'existe pas. Choisissez l'une des possibilités proposées."
+            ),
+        },
+    )
+
+    def __init__(self, *args, member: Member, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["visibility_photo"].initial = member.visibility_of("photo")
+        # A plain file input: removing the photo is a button of its own.
+        self.fields["photo"].widget = forms.FileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        )
+
+    def clean_photo(self) -> CleanPhoto | None:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            return clean_upload(upload)
+        except PhotoRefused as refused:
+            raise forms.ValidationError(refused.message) from None
+
+    def save(self, by_user=None) -> None:
+        member = self.member
+        member.visibility = {**member.visibility, "photo": self.cleaned_data["visibility_photo"]}
+        member.save(update_fields=["visibility"])
+        photo = self.cleaned_data.get("photo")
+        if photo is not None:
+            set_photo(member, photo, by_user=by_user)
+
+
+class NameChangeForm(forms.Form):
+    """The name the member asks for; coordination confirms it before it is used."""
+
+    first_name = forms.CharField(
+        label=_("Prénom souhaité"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": _("Indiquez le prénom souhaité.")},
+    )
+    last_name = forms.CharField(
+        label=_("Nom de famille souhaité"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": _("Indiquez le nom de famille souhaité.")},
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ce changement ? (facultatif)"),
+        required=False,
+        max_length=1000,
+        help_text=_("Par exemple : mariage, faute d'orthographe, prénom d'usage."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not self.is_bound:
+            self.initial = {"first_name": user.first_name, "last_name": user.last_name}
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        first = " ".join(data.get("first_name", "").split())
+        last = " ".join(data.get("last_name", "").split())
+        if first and last:
+            data["first_name"], data["last_name"] = first, last
+            if (first, last) == (self.user.first_name, self.user.last_name):
+                raise forms.ValidationError(
+                    _("C'est déjà votre nom : changez le prénom ou le nom avant d'envoyer.")
+                )
+        return data

@@ -12,14 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import email_change
+from members import email_change, name_change, photos
 from members.models import Member
 from members.permissions import can_change_member
-from members.profile.forms import EmailChangeForm, ProfileForm
+from members.profile.forms import EmailChangeForm, NameChangeForm, PhotoForm, ProfileForm
+from members.visibility import MemberCard, Viewer, card_for
 
 
 def _own_member(request: HttpRequest) -> Member | None:
@@ -45,17 +47,101 @@ def _own_editable_member(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return with_member
 
 
+def _own_card(request: HttpRequest, member: Member) -> MemberCard:
+    """The member as they see themself: their photo and initials beside the form."""
+    shown = photos.with_photo_renditions(
+        # django-stubs cannot see that taggit's "expertise" manager supports prefetching.
+        Member.objects.select_related("user").prefetch_related("memberships__college", "expertise")  # type: ignore[misc]
+    ).get(pk=member.pk)
+    return card_for(Viewer.of(request.user), shown)
+
+
+def _render_profile(
+    request: HttpRequest,
+    member: Member,
+    form: ProfileForm | None = None,
+    photo_form: PhotoForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "form": form or ProfileForm(instance=member),
+        "photo_form": photo_form or PhotoForm(member=member),
+        "member": member,
+        "card": _own_card(request, member),
+        "name_request": name_change.pending_request(member),
+    }
+    return render(request, "members/profile/edit.html", context, status=status)
+
+
 @login_required
 @_own_editable_member
 def edit_profile(request: HttpRequest, member: Member) -> HttpResponse:
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST":
+        form = ProfileForm(request.POST, instance=member)
         if form.is_valid():
             with transaction.atomic():
                 form.save()
             messages.success(request, _("Votre profil a été enregistré."))
             return redirect("members:profile")
-    return render(request, "members/profile/edit.html", {"form": form, "member": member})
+        return _render_profile(request, member, form=form)
+    return _render_profile(request, member)
+
+
+@login_required
+@require_POST
+@_own_editable_member
+def change_photo(request: HttpRequest, member: Member) -> HttpResponse:
+    """A new photo and/or who may see it. A refused file changes nothing, not even the choice."""
+    form = PhotoForm(request.POST, request.FILES, member=member)
+    if not form.is_valid():
+        return _render_profile(request, member, photo_form=form, status=400)
+    new_photo = form.cleaned_data.get("photo") is not None
+    with transaction.atomic():
+        form.save(by_user=request.user)
+    messages.success(
+        request,
+        _("Votre photo a été enregistrée.") if new_photo else _("Votre choix a été enregistré."),
+    )
+    return redirect(f"{reverse('members:profile')}#ma-photo")
+
+
+@login_required
+@require_POST
+@_own_editable_member
+def remove_photo(request: HttpRequest, member: Member) -> HttpResponse:
+    if photos.remove_photo(member, by_user=request.user):
+        messages.success(request, _("Votre photo a été retirée : vos initiales la remplacent."))
+    return redirect(f"{reverse('members:profile')}#ma-photo")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@_own_editable_member
+def change_name(request: HttpRequest, member: Member) -> HttpResponse:
+    form = NameChangeForm(request.POST if request.method == "POST" else None, user=member.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        name_change.request_change(member, data["first_name"], data["last_name"], data["reason"])
+        messages.success(
+            request,
+            _(
+                "Votre demande est envoyée à la coordination. Votre nom changera dès qu'elle "
+                "l'aura confirmée ; vous recevrez un courriel."
+            ),
+        )
+        return redirect("members:profile")
+    context = {"form": form, "member": member, "name_request": name_change.pending_request(member)}
+    return render(request, "members/profile/name_change.html", context)
+
+
+@login_required
+@require_POST
+@_own_editable_member
+def cancel_name_change(request: HttpRequest, member: Member) -> HttpResponse:
+    if name_change.cancel(member):
+        messages.success(request, _("Votre demande de changement de nom est annulée."))
+    return redirect("members:profile")
 
 
 @never_cache
