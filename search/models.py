@@ -106,6 +106,8 @@ class IndexedWord(models.Model):
     word = models.CharField(max_length=64)
     display = models.CharField(max_length=64)
     length = models.PositiveSmallIntegerField(db_index=True)
+    # The word's French phonetic key (``search.text.sound``): « numerik » finds « numérique ».
+    sound = models.CharField(max_length=64, blank=True, default="", db_index=True)
     acl = models.ForeignKey(IndexedWordACL, on_delete=models.CASCADE, related_name="words")
     documents = models.PositiveIntegerField(default=0)
 

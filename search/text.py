@@ -312,3 +312,65 @@ def replace_words(query: str, replacements: dict[str, str]) -> str:
         return replacements.get(fold(match.group()), match.group())
 
     return _WORD.sub(swap, unicodedata.normalize("NFC", query))
+
+
+# --- Sounds: a French phonetic key -----------------------------------------------------
+#
+# Two spellings of one sound get one key: « numérique » and « numerik » → ``numerik``,
+# « zéphyrine » and « zefirine » → ``zefirin``. Our own small set of rules (no plugin, no
+# library), applied to folded words, so that both stores compute the same key.
+
+_SOUND_RULES = (
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?:qu|q|ck|cq)"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"ch"), "#"),  # kept apart from « c » and from a silent « h »
+    (re.compile(r"sh"), "#"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"gu(?=[eiy])"), "g"),
+    (re.compile(r"g(?=[eiy])"), "j"),
+    (re.compile(r"h"), ""),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"tion"), "sion"),
+    (re.compile(r"(?:eaux|eau|aux|au)"), "o"),
+    (re.compile(r"(?:ai|ei)"), "e"),
+    (re.compile(r"(?:en|em|am)(?=[^aeiouy]|$)"), "an"),
+    (re.compile(r"(?:er|ez|et)$"), "e"),
+    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters
+    (re.compile(r"(?<=.)[stdxpz]+$"), ""),  # silent final letters
+    (re.compile(r"(?<=..)e$"), ""),  # silent final « e »
+)
+
+
+@lru_cache(maxsize=100_000)
+def sound(word: str) -> str:
+    """The phonetic key of one word (folded first): equal keys, words that sound alike."""
+    key = fold(word)
+    for pattern, replacement in _SOUND_RULES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def edit_distance(first: str, second: str) -> int:
+    """Levenshtein distance: the fewest letters to insert, delete or change."""
+    if len(first) < len(second):
+        first, second = second, first
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i]
+        for j, b in enumerate(second, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1]
+
+
+def sounds_like(word: str, candidates: dict[str, int]) -> str | None:
+    """Among ``candidates`` (folded word → documents holding it), the one closest to
+    ``word`` among those that sound like it: fewest edits, then most documents."""
+    folded = fold(word)
+    key = sound(folded)
+    alike = [c for c in candidates if c != folded and sound(c) == key]
+    if not alike:
+        return None
+    return min(alike, key=lambda c: (edit_distance(folded, c), -candidates[c], c))

@@ -449,6 +449,10 @@ class DatabaseStore:
         known = set(vocabulary.filter(word__in=words).values_list("word", flat=True))
         replacements = {}
         for word in words - known:
+            alike = self._sounding_like(vocabulary, word)
+            if alike:
+                replacements[word] = alike
+                continue
             candidates = dict(
                 vocabulary.filter(
                     length__range=(len(word) - 2, len(word) + 2), word__startswith=word[0]
@@ -466,6 +470,20 @@ class DatabaseStore:
         if self._matching(query.reader_tokens, terms, query.filters).count() > count:
             return corrected
         return None
+
+    @staticmethod
+    def _sounding_like(vocabulary: QuerySet, word: str) -> str | None:
+        """The visible word that sounds like ``word`` and is closest to it, as written."""
+        counts: Counter[str] = Counter()
+        displays: dict[str, str] = {}
+        rows = vocabulary.filter(sound=text.sound(word)[:64]).values_list(
+            "word", "display", "documents"
+        )
+        for folded, display, documents in rows[:500]:
+            counts[folded] += documents
+            displays.setdefault(folded, display)
+        best = text.sounds_like(word, counts)
+        return displays[best] if best else None
 
 
 # The fields a row takes as they are from its ``SearchDocument`` (the key never changes).
@@ -586,6 +604,7 @@ def _apply_word_changes(deltas: Counter, displays: dict[WordKey, str]) -> None:
                             word=word,
                             display=displays[(acl, word)],
                             length=len(word),
+                            sound=text.sound(word)[:64],
                             acl_id=acl_ids[acl],
                             documents=count,
                         )

@@ -53,6 +53,7 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.dsl.query import Query
 
+from search import text as french
 from search.contract import (
     FACETS,
     FacetValue,
@@ -140,6 +141,10 @@ def build_mapping() -> Mapping:
     mapping.field("type", Keyword(eager_global_ordinals=True))
     mapping.field("year", Keyword(eager_global_ordinals=True))
     mapping.field("status", Keyword(eager_global_ordinals=True))
+    # "<phonetic key> <word as written>" for each word of the document (``sounds_of``):
+    # a terms aggregation under the reader's filter gives the visible words that sound
+    # like a misspelt one, with their accents.
+    mapping.field("sounds", Keyword(ignore_above=200))
     mapping.field("date", Date(format="strict_date"))
     mapping.field("authors", Text(analyzer=FOLDED, fields={"raw": Keyword()}))
     mapping.field("acl", Keyword())
@@ -227,6 +232,27 @@ def _or_none(value: str) -> str | None:
     return value or None
 
 
+# Words of one document given a phonetic key ("did you mean"), as the database store counts.
+MAX_SOUNDS_PER_DOCUMENT = 10_000
+SOUND_OPTIONS = 20  # visible words sharing one key, most frequent first
+
+
+def sounds_of(document: SearchDocument) -> list[str]:
+    """ "<key> <word as written>" for the words of a document worth suggesting."""
+    joined = "\n".join(
+        (
+            document.title,
+            document.summary,
+            document.body,
+            document.attachments,
+            document.theme,
+            " ".join(document.authors),
+        )
+    )
+    words = french.vocabulary(joined, MAX_SOUNDS_PER_DOCUMENT)
+    return [f"{french.sound(folded)} {written}" for folded, written in words.items()]
+
+
 def to_source(document: SearchDocument) -> dict[str, Any]:
     acl = sorted(set(document.acl))
     return {
@@ -243,6 +269,7 @@ def to_source(document: SearchDocument) -> dict[str, Any]:
         "type": _or_none(document.type),
         "year": _or_none(document.year),
         "status": _or_none(document.status),
+        "sounds": sounds_of(document),
         "date": document.date.isoformat()[:10] if document.date else None,
         "authors": list(document.authors),
         "acl": acl,
@@ -709,6 +736,9 @@ class ElasticsearchStore:
         lookup on the accented field restores.
         """
         text = query.text.strip()
+        alike = self._suggest_by_sound(query)
+        if alike is not None:
+            return alike
         try:
             found = self._term_suggestions(text, written="spelling", folded="spelling.folded")
         except NotFoundError:
@@ -742,6 +772,62 @@ class ElasticsearchStore:
             # The stubs type hits as a plain list; it is an AttrList that carries the total.
             if check.execute().hits.total.value > 0:  # type: ignore[attr-defined]
                 return candidate
+        return None
+
+    def _suggest_by_sound(self, query: SearchQuery) -> str | None:
+        """The query with each unknown word replaced by a visible word that sounds like it.
+
+        One request: per word, a terms aggregation over ``sounds`` under the reader's
+        filter, so only words of documents the reader may see come back; a second one
+        checks that the corrected query finds some.
+        """
+        words = sorted(
+            {
+                word
+                for word in french.tokens(query.text)
+                if word.isalpha() and len(word) >= 3 and french.normalise_word(word)
+            }
+        )
+        if not words:
+            return None
+        search = (
+            Search(using=self.reader, index=self.alias)
+            .filter(self.visible(query.reader_tokens))
+            .extra(size=0)
+        )
+        for number, word in enumerate(words):
+            key = "".join(char if char.isalnum() else f"\\{char}" for char in french.sound(word))
+            search.aggs.bucket(
+                f"w{number}", "terms", field="sounds", include=f"{key} .*", size=SOUND_OPTIONS
+            )
+        try:
+            response = self.reader.search(index=self.alias, body=search.to_dict()).body
+        except NotFoundError:
+            return None
+        aggregations = response.get("aggregations", {})
+        replacements = {}
+        for number, word in enumerate(words):
+            counts: dict[str, int] = {}
+            written: dict[str, str] = {}
+            for bucket in aggregations.get(f"w{number}", {}).get("buckets", []):
+                display = str(bucket["key"]).split(" ", 1)[-1]
+                folded = fold_accents(display)
+                counts[folded] = counts.get(folded, 0) + bucket["doc_count"]
+                written.setdefault(folded, display)
+            if word in counts:  # a word the reader's documents hold: kept as typed
+                continue
+            best = french.sounds_like(word, counts)
+            if best:
+                replacements[word] = written[best]
+        if not replacements:
+            return None
+        corrected = french.replace_words(query.text.strip(), replacements)
+        check = self._filtered(
+            SearchQuery(text=corrected, reader_tokens=query.reader_tokens, filters=query.filters)
+        ).extra(size=0, track_total_hits=1)
+        # The stubs type hits as a plain list; it is an AttrList that carries the total.
+        if check.execute().hits.total.value > 0:  # type: ignore[attr-defined]
+            return corrected
         return None
 
     def _restore_accents(self, entries: list[dict]) -> None:

@@ -13,7 +13,9 @@ tests pin down, beyond the types:
   value first; empty values are not facet values;
 - a snippet is HTML: the text escaped, matched words inside ``<mark>…</mark>``;
 - ``suggestion`` is the query as typed with misspelt words replaced by indexed words
-  (accents may be restored), offered when the query finds nothing and the corrected query
+  (accents restored; a word spelt as it sounds, « numerik », finds the written one,
+  « numérique », through ``search.text.sound``), taken only from documents the reader
+  may see, offered when the query finds nothing and the corrected query
   finds documents the reader may see; None when the query already finds documents;
 - a filter on a name outside ``FACETS`` is a ValueError.
 """
@@ -576,6 +578,77 @@ def test_suggestion_keeps_the_rest_of_the_query(store):
 
     assert result.suggestion is not None
     assert fold_accents(result.suggestion) == "dispositif evaluation"
+
+
+def test_a_word_spelt_as_it_sounds_gets_the_written_word_with_its_accents(store):
+    store.index([doc("page:1", "Bilan", body="L'accompagnement numérique des familles."), *FILLER])
+
+    result = search(store, "numerik")
+
+    assert result.count == 0
+    assert result.suggestion == "numérique"
+    assert keys(search(store, result.suggestion)) == ["page:1"]
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("acompagnemant", "accompagnement"),
+        ("akompagnement", "accompagnement"),
+        ("numériqe", "numérique"),
+    ],
+)
+def test_doubled_letters_endings_and_silent_letters_do_not_stop_a_suggestion(
+    store, typed, expected
+):
+    store.index([doc("page:1", "Bilan", body="L'accompagnement numérique des familles."), *FILLER])
+
+    assert search(store, typed).suggestion == expected
+
+
+def test_a_suggestion_by_sound_keeps_the_other_words(store):
+    store.index([doc("page:1", "Bilan", body="L'accompagnement numérique des familles."), *FILLER])
+
+    assert search(store, "accompagnement numerik").suggestion == "accompagnement numérique"
+
+
+RESTRICTED_WORD = doc(
+    "page:60",
+    "Compte rendu du collège",
+    body="La méthode Zéphyrine reste entre nous.",
+    acl=("r:1",),
+)
+PUBLIC_NEIGHBOUR = doc("page:61", "Méthode", body="Une méthode ouverte à tous.", acl=("public",))
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [{PUBLIC_TOKEN}, {PUBLIC_TOKEN, "r:2"}, set()],
+    ids=["anonymous", "another-college", "no-token"],
+)
+def test_a_word_only_a_restricted_document_holds_is_never_suggested_by_sound(store, reader):
+    store.index([RESTRICTED_WORD, PUBLIC_NEIGHBOUR, *FILLER])
+
+    result = search(store, "methode zefirine", reader=reader)
+
+    assert result.suggestion is None
+
+
+def test_a_word_of_a_restricted_document_is_suggested_to_its_readers(store):
+    store.index([RESTRICTED_WORD, PUBLIC_NEIGHBOUR, *FILLER])
+
+    result = search(store, "zefirine", reader={PUBLIC_TOKEN, "r:1"})
+
+    assert result.suggestion == "zéphyrine"
+
+
+def test_the_visible_spelling_is_suggested_when_a_restricted_one_sounds_alike(store):
+    secret = doc("page:62", "Note", body="Numériquement secret.", acl=("r:1",))
+    secret_twin = doc("page:63", "Note", body="Numériques, numériques.", acl=("r:1",))
+    public = doc("page:64", "Note", body="Le numérique pour tous.")
+    store.index([secret, secret_twin, public, *FILLER])
+
+    assert search(store, "numerik").suggestion == "numérique"
 
 
 def test_no_suggestion_when_the_query_finds_documents(store):

@@ -226,3 +226,36 @@ def test_replace_words_keeps_the_query_as_typed():
     corrected = text.replace_words("L'evaluasion du Projet", {"evaluasion": "évaluation"})
 
     assert corrected == "L'évaluation du Projet"
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("numérique", "numerik"),
+        ("zéphyrine", "zefirine"),
+        ("accompagnement", "acompagnemant"),
+        ("quartier", "cartier"),
+        ("habitat", "abitat"),
+        ("famille", "famile"),
+        ("logement", "logemant"),
+    ],
+)
+def test_words_that_sound_alike_share_one_key(first, second):
+    assert text.sound(first) == text.sound(second)
+
+
+@pytest.mark.parametrize("first, second", [("numérique", "numéro"), ("famille", "facile")])
+def test_words_that_sound_different_have_different_keys(first, second):
+    assert text.sound(first) != text.sound(second)
+
+
+def test_the_closest_of_the_words_that_sound_alike_is_chosen():
+    candidates = {"chose": 1, "chausse": 5}
+
+    assert text.sounds_like("chause", candidates) == "chausse"
+    assert text.sounds_like("xylophone", candidates) is None
+
+
+def test_edit_distance_counts_letters_to_change():
+    assert text.edit_distance("numerik", "numerique") == 3
+    assert text.edit_distance("", "abc") == 3
