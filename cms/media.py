@@ -20,6 +20,7 @@ from wagtail.images import get_image_model
 
 from cms.accel import accel_enabled, accelerated
 from cms.access import can_view_file
+from members.photos import is_member_photo
 from members.visibility import photo_visible_to
 
 
@@ -52,8 +53,13 @@ def serve_media(request: HttpRequest, path: str):
     image = image_for_media_path(path)
     if image is None:
         raise Http404
-    # A member's photo opens to whom its owner chose (members.photos), like the directory.
-    if not (photo_visible_to(request.user, image) or can_view_file(request.user, image)):
+    # A member's photo opens only to whom its owner chose (members.photos), like the directory;
+    # the rule of the pages that use an image never widens it.
+    if is_member_photo(image):
+        allowed = photo_visible_to(request.user, image)
+    else:
+        allowed = can_view_file(request.user, image)
+    if not allowed:
         return refuse(request)
     content_type = mimetypes.guess_type(path)[0]
     response: HttpResponseBase
