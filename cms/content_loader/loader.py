@@ -63,6 +63,9 @@ class ContentLoader(PeopleLoader, PageTreeLoader, PageFields, ReglementFields):
         self._each("organisations", self._load_organisation)
         self._each("users", self._load_user)
         self._pending_meetings: list[tuple[Page, Any, str]] = []
+        self._read_followups = {}
+        self._pending_followups = []
         self._load_pages(data.get("pages", []), home, "pages")
         self._link_meetings(home)
+        self._load_followups(home)
         return self.report

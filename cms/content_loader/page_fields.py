@@ -10,17 +10,19 @@ from typing import Any
 
 from wagtail.models import Page
 
-from cms.content_loader.base import LoaderBase
 from cms.content_loader.errors import ContentError
+from cms.content_loader.followup_fields import FOLLOWUP_KEYS, FollowupFields
 from cms.content_loader.richtext import text_paragraphs, text_to_html
-from cms.content_loader.streams import stream
+from cms.content_loader.streams import block_id, stream
 from cms.content_loader.values import (
     check_keys,
+    read_bool,
     read_choice,
     read_date,
     read_datetime,
     read_int,
     read_list,
+    read_slug,
     read_strings,
     read_text,
     read_url,
@@ -28,11 +30,14 @@ from cms.content_loader.values import (
 from cms.models import ContributionPage, DossierPage, EventPage, StandardPage
 from members.models import College, Territory
 
+PRECONISATION_KEYS = {"key", "title", "description", "followup"}
 
-class PageFields(LoaderBase):
-    """Fields of conventions, dossiers, contributions, meetings and standard pages."""
+
+class PageFields(FollowupFields):
+    """Fields of conventions, dossiers, contributions, meetings, boards and standard pages."""
 
     _pending_meetings: list[tuple[Page, Any, str]]
+    _read_followups: dict[str, list[tuple[str, Any, str]]]
 
     def _fields_convention(self, entry, path, page_path):
         territory = self._optional_ref(Territory, entry, "territory", path)
@@ -79,6 +84,7 @@ class PageFields(LoaderBase):
         return blocks
 
     _fields_directory = _fields_dossier_index
+    _fields_followup_board = _fields_dossier_index
 
     def _fields_dossier(self, entry, path, page_path):
         theme = read_text(entry, "theme", path, max_length=200)
@@ -112,9 +118,30 @@ class PageFields(LoaderBase):
         preconisations = read_list(entry, "preconisations", path)
         if preconisations:
             blocks.append(("heading", {"text": "Préconisations", "level": "h2"}))
+        keyed: dict[int, str] = {}  # position in the body: id given by the préconisation's key
+        keys: dict[str, str] = {}
+        followups: list[tuple[str, Any, str]] = []
+        live = read_bool(entry, "live", path, True)
         for index, preconisation in enumerate(preconisations):
             item_path = f"{path}.preconisations[{index}]"
-            check_keys(preconisation, item_path, {"title", "description"}, required=("title",))
+            check_keys(preconisation, item_path, PRECONISATION_KEYS, required=("title",))
+            if "key" in preconisation:
+                key = read_slug(preconisation, "key", item_path)
+                if key in keys:
+                    raise ContentError(
+                        f"{item_path}.key", f"« {key} » est déjà utilisé en {keys[key]}"
+                    )
+                keys[key] = item_path
+                keyed[len(blocks)] = block_id(page_path, "preconisations", key)
+            if "followup" in preconisation:
+                if not live:
+                    raise ContentError(
+                        f"{item_path}.followup",
+                        "une contribution non publiée n'a pas de suivi : retirez « followup »",
+                    )
+                check_keys(preconisation["followup"], f"{item_path}.followup", FOLLOWUP_KEYS)
+                block = keyed.get(len(blocks)) or block_id(page_path, "body", len(blocks))
+                followups.append((block, preconisation["followup"], f"{item_path}.followup"))
             blocks.append(
                 (
                     "preconisation",
@@ -124,6 +151,10 @@ class PageFields(LoaderBase):
                     },
                 )
             )
+        self._read_followups[page_path] = followups
+        body = stream(page_path, "body", blocks)
+        for position, keyed_id in keyed.items():
+            body[position]["id"] = keyed_id
         return {
             "contribution_type": read_choice(
                 entry,
@@ -134,7 +165,7 @@ class PageFields(LoaderBase):
             ),
             "date": date,
             "summary": read_text(entry, "summary", path),
-            "body": stream(page_path, "body", blocks),
+            "body": body,
         }, {
             "colleges": self._refs(College, entry, "colleges", path),
             "authors": self._member_refs(entry, "authors", path),
@@ -142,6 +173,8 @@ class PageFields(LoaderBase):
         }
 
     def _after_contribution(self, page, entry, path, page_path) -> None:
+        # Follow-up data is written once every page is loaded (it may name later pages).
+        self._queue_followups(page, self._read_followups.pop(page_path, []))
         # The meeting may come later in the file: it is linked once every page is loaded.
         if "meeting" in entry:
             self._pending_meetings.append((page, entry["meeting"], f"{path}.meeting"))

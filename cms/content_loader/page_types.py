@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wagtail.models import Page
 
+from cms.followup.models import FollowupBoardPage
 from cms.models import (
     ContributionPage,
     ConventionPage,
@@ -26,6 +27,7 @@ PAGE_TYPES: dict[str, type[Page]] = {
     "event": EventPage,
     "directory": MemberDirectoryPage,
     "standard": StandardPage,
+    "followup_board": FollowupBoardPage,
 }
 COMMON_PAGE_KEYS = {"type", "slug", "title", "visibility", "live", "children"}
 PAGE_KEYS = {
@@ -58,4 +60,5 @@ PAGE_KEYS = {
     },  # fmt: skip
     "directory": {"intro"},
     "standard": {"intro", "body", "footer_role"},
+    "followup_board": {"intro"},
 }
