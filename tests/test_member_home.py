@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from wagtail import hooks
 
@@ -204,8 +205,24 @@ def test_new_contributions_of_a_followed_dossier_are_listed(client, demo):
     html = home_of(client, "membre")
 
     assert escape(followed.title) in html
-    assert escape("Dossier « Non-recours et fracture numérique »") in html
+    assert escape("dossier « Non-recours et fracture numérique »") in html
     assert escape(elsewhere.title) not in html
+
+
+def test_a_new_contribution_is_dated_by_the_work_and_says_when_it_came_online(client, demo):
+    user = get_user_model().objects.get(username="membre")
+    follow(user, DossierPage.objects.get(slug=NUMERIQUE))
+    followed = ContributionPage.objects.get(slug="atelier-demarches-en-ligne-2021")
+    online = timezone.now() - datetime.timedelta(days=3)
+    ContributionPage.objects.filter(pk=followed.pk).update(first_published_at=online)
+
+    html = home_of(client, "membre")
+
+    work_date = followed.date.isoformat()
+    assert f'<time datetime="{work_date}">' in html
+    published = date_format(timezone.localdate(online), "j F Y")
+    assert escape(f"{followed.get_contribution_type_display()}, dossier « ") in html
+    assert f"en ligne depuis le {published}" in html
 
 
 def test_a_followed_dossier_lists_only_the_contributions_the_member_may_see(client, demo):

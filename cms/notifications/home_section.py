@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cms.access import visible_pages
 from cms.dossiers.pages import ContributionPage, DossierIndexPage
@@ -21,6 +22,14 @@ from members.space.home_sections import SECTION_LENGTH, EmptyState, HomeItem, Se
 NEW_FOR = timedelta(days=30)
 NO_FOLLOW = "Vous ne suivez aucun dossier. Suivez un dossier pour voir ici ses nouveautés."
 NOTHING_NEW = "Rien de nouveau depuis un mois dans les dossiers que vous suivez."
+
+
+def news_line(contribution: ContributionPage, dossier_title: str) -> str:
+    """The kind of work and where it was put, and when: the date shown above is the work's own
+    (a synthesis of 2024 stays dated 2024), this line says it is new on the intranet."""
+    published = date_format(timezone.localdate(contribution.first_published_at), "j F Y")
+    kind = contribution.get_contribution_type_display()
+    return f"{kind}, dossier « {dossier_title} », en ligne depuis le {published}"
 
 
 def news_in_followed_dossiers(request: HttpRequest) -> SectionContent:
@@ -43,8 +52,8 @@ def news_in_followed_dossiers(request: HttpRequest) -> SectionContent:
         HomeItem(
             title=contribution.title,
             url=contribution.get_url(request) or "",
-            meta=f"Dossier « {dossiers[parent_path(contribution)].title} »",
-            when=timezone.localdate(contribution.first_published_at),
+            meta=news_line(contribution, dossiers[parent_path(contribution)].title),
+            when=contribution.date,
         )
         for contribution in newest[:SECTION_LENGTH]
     ]
