@@ -1,5 +1,8 @@
 from members import admin as members_admin
-from members import admin_name_change
+from members import (
+    admin_dashboard,  # noqa: F401  (registers the dashboard's hooks)
+    admin_name_change,
+)
 from members.adhesion import admin as adhesion_admin
 
 members_admin.register()

@@ -18,7 +18,9 @@ from cms.contact.admin_views import (
     MessageIndexView,
     MessageInspectView,
 )
+from cms.contact.dashboard import waiting_messages_panel
 from cms.contact.models import ContactMessage, delete_old_messages, messages_to_delete
+from members.admin_dashboard import dashboard_panel
 from members.personal_data.cleanup import PERSONAL_DATA_CLEANUP_HOOK, Cleanup
 
 register_permission_policy(ContactMessage, CoordinationMessagesPolicy(ContactMessage))
@@ -87,3 +89,7 @@ def old_contact_messages() -> Cleanup:
         count=lambda: messages_to_delete().count(),
         delete=delete_old_messages,
     )
+
+
+# The admin's dashboard: coordination sees the messages still waiting for an answer.
+dashboard_panel("messages-recus", "Messages reçus", 130)(waiting_messages_panel)

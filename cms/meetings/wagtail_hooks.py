@@ -9,10 +9,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from cms.meetings.dashboard import next_meetings_panel
 from cms.meetings.home_section import upcoming_meetings
 from cms.meetings.models import TravelSupportRequest
 from cms.meetings.queries import registrations_of
 from members.admin_coordination import CoordinationPolicy
+from members.admin_dashboard import dashboard_panel
 from members.admin_querystring import BoundedFiltersIndexView
 from members.models import CollegeMembership, Member
 from members.space.home_sections import SectionContent, home_section
@@ -87,3 +89,7 @@ def meetings_panel(request: HttpRequest, member: Member) -> dict:
 def upcoming_meetings_section(request: HttpRequest, member: Member) -> SectionContent:
     """The member's home page: their next meetings."""
     return upcoming_meetings(request)
+
+
+# The admin's dashboard: the next meetings the reader may see.
+dashboard_panel("prochaines-rencontres", "Prochaines rencontres", 140)(next_meetings_panel)
