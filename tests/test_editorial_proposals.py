@@ -339,7 +339,7 @@ def test_proposal_goes_from_the_site_form_to_publication(client, people):
     assert client.get(page.url).status_code == 200
 
 
-def test_rejected_proposal_shows_the_reviewers_comment(client, people):
+def test_proposal_sent_back_shows_changes_requested_with_the_reviewers_comment(client, people):
     post(client, people["auteur"])
     page = ContributionPage.objects.get()
     client.force_login(people["ref-pa"])
@@ -350,8 +350,8 @@ def test_rejected_proposal_shows_the_reviewers_comment(client, people):
     )
     item = proposals_of(people["auteur"])[0]
     assert (item.status_code, item.status_label, item.comment) == (
-        "rejected",
-        "Refusée",
+        "changes_requested",
+        "Modifications demandées",
         "Ajoutez un exemple.",
     )
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cms.dossiers.pages import ContributionPage
+from cms.editorial.proposals import ProposalContent
 from cms.editorial.uploads import MAX_FILE_SIZE, MAX_FILES, check_files
 from cms.visibility import COLLEGES, MEMBERS, PUBLIC, Visibility
 from members.models import College
@@ -136,8 +137,26 @@ class ProposalForm(forms.Form):
         error_messages={"required": "Choisissez au moins un de vos collèges."},
     )
 
-    def __init__(self, *args, colleges: list[College], **kwargs) -> None:
+    def __init__(
+        self, *args, colleges: list[College], draft: bool = False, documents=(), **kwargs
+    ) -> None:
+        """``draft``: saved as a draft, only the title is needed; ``documents``: the files
+        already attached (editing), each kept unless the member unticks it."""
         super().__init__(*args, **kwargs)
+        self.draft = draft
+        self.documents = {str(document.pk): document for document in documents}
+        if self.documents:
+            self.fields["keep_attachments"] = forms.MultipleChoiceField(
+                label="Pièces déjà jointes",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(key, document.title) for key, document in self.documents.items()],
+                initial=list(self.documents),
+                help_text="Décochez une pièce pour la retirer de votre contribution.",
+            )
+        if draft:
+            for name, form_field in self.fields.items():
+                form_field.required = name == "title"
         self.colleges = {college.slug: college for college in colleges}
         choices = [(college.slug, college.name) for college in colleges]
         visibility, visible_to, on_behalf_of = (
@@ -158,7 +177,7 @@ class ProposalForm(forms.Form):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        if date is not None and not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
             raise ValidationError(DATE_ERROR)
         return date
 
@@ -168,9 +187,19 @@ class ProposalForm(forms.Form):
     def clean_attachments(self) -> list:
         return check_files(self.cleaned_data.get("attachments") or [])
 
+    def kept_documents(self) -> list:
+        return [self.documents[key] for key in self.cleaned_data.get("keep_attachments") or []]
+
     def clean(self) -> dict:
         super().clean()
         cleaned = self.cleaned_data
+        count = len(self.kept_documents()) + len(cleaned.get("attachments") or [])
+        if self.documents and count > MAX_FILES:
+            self.add_error(
+                "attachments",
+                f"Votre contribution aurait {count} pièces jointes : {MAX_FILES} au maximum. "
+                "Décochez des pièces déjà jointes ou joignez-en moins.",
+            )
         if cleaned.get("visibility") == COLLEGES and not cleaned.get("visible_to"):
             self.add_error(
                 "visible_to", "Cochez au moins un collège, ou choisissez une autre visibilité."
@@ -178,7 +207,7 @@ class ProposalForm(forms.Form):
         return cleaned
 
     def chosen_visibility(self) -> Visibility:
-        level = self.cleaned_data["visibility"]
+        level = self.cleaned_data.get("visibility") or MEMBERS  # a draft may leave it blank
         if level == PUBLIC:
             return Visibility.public()
         if level == MEMBERS:
@@ -186,4 +215,20 @@ class ProposalForm(forms.Form):
         return Visibility.colleges(self.cleaned_data["visible_to"])
 
     def chosen_colleges(self) -> list[College]:
-        return [self.colleges[slug] for slug in self.cleaned_data["on_behalf_of"]]
+        return [self.colleges[slug] for slug in self.cleaned_data.get("on_behalf_of") or []]
+
+    def content(self) -> ProposalContent:
+        """The proposal as the member wrote it (a draft may leave everything but its title)."""
+        data = self.cleaned_data
+        return ProposalContent(
+            title=data["title"],
+            summary=data.get("summary") or "",
+            text=data.get("text") or "",
+            visibility=self.chosen_visibility(),
+            colleges=self.chosen_colleges(),
+            preconisations=data.get("preconisations") or [],
+            files=data.get("attachments") or [],
+            contribution_type=data.get("contribution_type")
+            or ContributionPage.Type.SYNTHESE_ATELIER,
+            date=data.get("date"),
+        )

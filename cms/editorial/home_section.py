@@ -95,7 +95,7 @@ def my_proposals(request: HttpRequest) -> SectionContent:
     items = [
         HomeItem(
             title=proposal.title,
-            url=proposal.url or list_url,
+            url=proposal.url or proposal.edit_url or list_url,
             meta=_in_dossier(titles, proposal.page),
             when=timezone.localdate(proposal.proposal.created_at),
             status=proposal.status_label,

@@ -201,6 +201,11 @@ class CollegeReviewTask(Task):
         return TaskState.objects.filter(pk__in=states.filter(reviewable).values("pk"))
 
 
+WITHDRAWN = "withdrawn"
+REFUSED = "refused"
+CLOSED = (WITHDRAWN, REFUSED)
+
+
 class Proposal(models.Model):
     """A contribution a member proposed on the site; the page stays a draft until published."""
 
@@ -217,6 +222,17 @@ class Proposal(models.Model):
         verbose_name=_("proposée par"),
     )
     created_at = models.DateTimeField(_("proposée le"), default=timezone.now)
+    closed_as = models.CharField(
+        _("close"),
+        max_length=20,
+        blank=True,
+        choices=[(WITHDRAWN, _("retirée par son auteur")), (REFUSED, _("refusée à la relecture"))],
+        help_text=_(
+            "Vide tant que la proposition est en cours. Une proposition retirée ou refusée "
+            "n'est jamais publiée et n'apparaît plus parmi les pages du dossier."
+        ),
+    )
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

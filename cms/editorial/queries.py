@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils.formats import date_format
 from wagtail.models import Page, WorkflowState
 
+from cms.editorial import models
 from cms.editorial.models import CollegeReviewTask, CollegeReviewTaskState, Proposal
 
+DRAFT = "draft"
 IN_COLLEGE_REVIEW = "college_review"
 IN_COORDINATION_REVIEW = "coordination_review"
+CHANGES_REQUESTED = "changes_requested"
 PUBLISHED = "published"
 SCHEDULED = "scheduled"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-DRAFT = "draft"
+UNPUBLISHED = "unpublished"
+REFUSED = models.REFUSED
+WITHDRAWN = models.WITHDRAWN
+
+DRAFT_LABEL = "Brouillon, pas encore envoyé en relecture"
+CHANGES_LABEL = "Modifications demandées"
+EDITABLE = (DRAFT, CHANGES_REQUESTED)
+WITHDRAWABLE = (DRAFT, IN_COLLEGE_REVIEW, IN_COORDINATION_REVIEW, CHANGES_REQUESTED)
 
 
 @dataclass(frozen=True)
@@ -28,10 +38,21 @@ class ProposalStatus:
     url: str
     comment: str
     proposal: Proposal
+    comment_step: str = ""  # the step whose reviewer wrote the comment
+    commented_at: datetime | None = None
 
     @property
     def can_withdraw(self) -> bool:
-        return self.status_code in (IN_COLLEGE_REVIEW, IN_COORDINATION_REVIEW)
+        return self.status_code in WITHDRAWABLE
+
+    @property
+    def can_edit(self) -> bool:
+        """A draft, or a proposal sent back for changes: its proposer edits and sends it."""
+        return self.status_code in EDITABLE
+
+    @property
+    def edit_url(self) -> str:
+        return reverse("editorial:edit", args=[self.page.pk]) if self.can_edit else ""
 
 
 def _latest_states(page_ids: list[int]) -> dict[int, WorkflowState]:
@@ -67,31 +88,35 @@ def _in_progress(state: WorkflowState, college_names: dict[int, str]) -> tuple[s
     return IN_COORDINATION_REVIEW, "En relecture par la coordination"
 
 
-def _status(page: Page, state: WorkflowState | None, college_names) -> tuple[str, str, str]:
+def _comment(state: WorkflowState) -> str:
+    return state.current_task_state.comment if state.current_task_state else ""
+
+
+def _status(proposal: Proposal, state: WorkflowState | None, college_names) -> tuple[str, str, str]:
     """(code, label, comment) of a proposal."""
+    page = proposal.page
     if page.live:
         return PUBLISHED, "Publiée", ""
+    if proposal.closed_as == REFUSED:
+        return REFUSED, "Refusée", _comment(state) if state else ""
+    if proposal.closed_as == WITHDRAWN:
+        return WITHDRAWN, "Retirée", ""
     if state is None:
-        return DRAFT, "Brouillon, pas encore envoyé en relecture", ""
+        return DRAFT, DRAFT_LABEL, ""
     if state.status == WorkflowState.STATUS_IN_PROGRESS:
         code, label = _in_progress(state, college_names)
         return code, label, ""
     if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        comment = state.current_task_state.comment if state.current_task_state else ""
-        return REJECTED, "Refusée", comment
+        return CHANGES_REQUESTED, CHANGES_LABEL, _comment(state)
     if state.status == WorkflowState.STATUS_CANCELLED:
         return WITHDRAWN, "Retirée", ""
     if page.go_live_at:
         when = date_format(page.go_live_at, "j F Y")
         return SCHEDULED, f"Acceptée, publication prévue le {when}", ""
-    return DRAFT, "Acceptée, mais retirée du site par la coordination", ""
+    return UNPUBLISHED, "Acceptée, puis retirée du site par la coordination", ""
 
 
-def proposals_of(user) -> list[ProposalStatus]:
-    """The proposals this user made on the site, newest first, with their status."""
-    if not user.is_authenticated:
-        return []
-    proposals = list(Proposal.objects.filter(proposer=user).select_related("page"))
+def _statuses(proposals: list[Proposal]) -> list[ProposalStatus]:
     if not proposals:
         return []
     states = _latest_states([proposal.page_id for proposal in proposals])
@@ -104,7 +129,9 @@ def proposals_of(user) -> list[ProposalStatus]:
     result = []
     for proposal in proposals:
         page = proposal.page
-        code, label, comment = _status(page, states.get(page.pk), college_names)
+        state = states.get(page.pk)
+        code, label, comment = _status(proposal, state, college_names)
+        task_state = state.current_task_state if state and comment else None
         result.append(
             ProposalStatus(
                 page=page,
@@ -114,6 +141,20 @@ def proposals_of(user) -> list[ProposalStatus]:
                 url=page.url if code == PUBLISHED else "",
                 comment=comment,
                 proposal=proposal,
+                comment_step=task_state.task.name if task_state else "",
+                commented_at=task_state.finished_at if task_state else None,
             )
         )
     return result
+
+
+def proposals_of(user) -> list[ProposalStatus]:
+    """The proposals this user made on the site, newest first, with their status."""
+    if not user.is_authenticated:
+        return []
+    return _statuses(list(Proposal.objects.filter(proposer=user).select_related("page")))
+
+
+def status_of(proposal: Proposal) -> ProposalStatus:
+    """Where one proposal stands (the same answer as in its proposer's list)."""
+    return _statuses([proposal])[0]

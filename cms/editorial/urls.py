@@ -10,5 +10,6 @@ app_name = "editorial"
 urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("nouvelle/<id:page_id>/", views.propose, name="propose"),
+    path("<id:page_id>/modifier/", views.edit_proposal, name="edit"),
     path("<id:page_id>/retirer/", views.withdraw_proposal, name="withdraw"),
 ]

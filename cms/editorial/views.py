@@ -1,10 +1,11 @@
-"""Pages under /propositions/: propose a contribution, follow and withdraw one's proposals."""
+"""Pages under /propositions/: propose a contribution (or save it as a draft), follow one's
+proposals, finish a draft or edit one sent back for changes, withdraw one."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +16,14 @@ from cms.access import can_view_page
 from cms.dossiers.pages import DossierPage
 from cms.editorial.forms import ProposalForm
 from cms.editorial.models import Proposal
-from cms.editorial.proposals import ProposalContent, create_proposal, withdraw
-from cms.editorial.queries import proposals_of
+from cms.editorial.proposals import (
+    attached_documents,
+    content_of,
+    create_proposal,
+    update_proposal,
+    withdraw,
+)
+from cms.editorial.queries import DRAFT, proposals_of, status_of
 from members.models import College, Member
 
 PROPOSALS_PER_PAGE = 20
@@ -58,25 +65,11 @@ def propose(request: HttpRequest, page_id: int) -> HttpResponse:
         )
     if dossier.status == DossierPage.Status.CLOS:
         return refuse(request, "Ce dossier est clos : il ne reçoit plus de contributions.")
-    form = ProposalForm(request.POST or None, request.FILES or None, colleges=colleges)
+    draft = saves_draft(request)
+    form = ProposalForm(request.POST or None, request.FILES or None, colleges=colleges, draft=draft)
     if request.method == "POST" and form.is_valid():
-        content = ProposalContent(
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-            text=form.cleaned_data["text"],
-            visibility=form.chosen_visibility(),
-            colleges=form.chosen_colleges(),
-            preconisations=form.cleaned_data["preconisations"],
-            files=form.cleaned_data["attachments"],
-            contribution_type=form.cleaned_data["contribution_type"],
-            date=form.cleaned_data["date"],
-        )
-        create_proposal(dossier, member, content)
-        messages.success(
-            request,
-            "Merci ! Votre contribution a été envoyée en relecture aux référents de votre "
-            "collège. Vous suivez ici où elle en est.",
-        )
+        create_proposal(dossier, member, form.content(), submit=not draft)
+        messages.success(request, DRAFT_SAVED if draft else SENT)
         return redirect("editorial:list")
     return render(
         request,
@@ -84,6 +77,25 @@ def propose(request: HttpRequest, page_id: int) -> HttpResponse:
         {"form": form, "dossier": dossier},
         status=400 if form.errors else 200,
     )
+
+
+DRAFT_SAVED = (
+    "Votre brouillon est enregistré. Retrouvez-le ici, dans Mes propositions, pour le "
+    "terminer et l’envoyer en relecture quand vous voulez."
+)
+SENT = (
+    "Merci ! Votre contribution a été envoyée en relecture aux référents de votre "
+    "collège. Vous suivez ici où elle en est."
+)
+RESENT = (
+    "Merci ! Votre nouvelle version est repartie en relecture, à l’étape qui avait demandé "
+    "des modifications. Vous suivez ici où elle en est."
+)
+
+
+def saves_draft(request: HttpRequest) -> bool:
+    """Which button sent the form: « Enregistrer le brouillon » or « Envoyer en relecture »."""
+    return request.method == "POST" and request.POST.get("action") == "draft"
 
 
 @login_required
@@ -102,12 +114,10 @@ def withdraw_proposal(request: HttpRequest, page_id: int) -> HttpResponse:
     proposal = get_object_or_404(
         Proposal.objects.select_related("page"), page_id=page_id, proposer=request.user
     )
-    status = next(
-        (item for item in proposals_of(request.user) if item.proposal.pk == proposal.pk), None
-    )
-    if status is None or not status.can_withdraw:
+    status = status_of(proposal)
+    if not status.can_withdraw:
         messages.error(
-            request, "Cette proposition n'est plus en relecture : elle ne peut pas être retirée."
+            request, "Cette proposition est déjà close ou publiée : elle ne peut pas être retirée."
         )
         return redirect("editorial:list")
     if request.method == "POST":
@@ -121,3 +131,54 @@ def withdraw_proposal(request: HttpRequest, page_id: int) -> HttpResponse:
         )
         return redirect(reverse("editorial:list"))
     return render(request, "editorial/withdraw.html", {"proposal": status})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_proposal(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Finish a draft, or edit a proposal sent back for changes, and send it (back) to review.
+
+    Only its proposer finds it here; anyone else gets a 404 that reveals nothing.
+    """
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("page"), page_id=page_id, proposer=request.user
+    )
+    member = active_member(request.user)
+    if member is None:
+        return refuse(request, "Seuls les membres actifs peuvent modifier une proposition.")
+    status = status_of(proposal)
+    if not status.can_edit:
+        messages.error(
+            request,
+            f"« {status.title} » n’attend pas de modification de votre part "
+            f"({status.status_label.lower()}) : elle ne peut pas être modifiée.",
+        )
+        return redirect("editorial:list")
+    page = proposal.page.specific
+    draft = saves_draft(request)
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        colleges=own_colleges(member),
+        draft=draft,
+        documents=attached_documents(page),
+        initial=content_of(page),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_proposal(proposal, form.content(), form.kept_documents(), submit=not draft)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied:  # its state changed meanwhile (withdrawn, taken back…)
+            messages.error(request, "Cette proposition ne peut plus être modifiée.")
+            return redirect("editorial:list")
+        else:
+            sent_back = status.status_code != DRAFT
+            messages.success(request, DRAFT_SAVED if draft else RESENT if sent_back else SENT)
+            return redirect("editorial:list")
+    return render(
+        request,
+        "editorial/edit.html",
+        {"form": form, "proposal": status, "dossier": page.get_parent().specific},
+        status=400 if form.errors else 200,
+    )

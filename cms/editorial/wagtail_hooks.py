@@ -1,13 +1,22 @@
-"""The editorial app's part of « Mon espace »: the person's proposals and publications."""
+"""The editorial app's part of « Mon espace » and of the member's home (proposals and
+publications), and of the admin: closed proposals kept out of the dossiers' listings."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 
 from cms.dossiers.queries import published_contributions_of
+from cms.editorial.admin_views import ClosedProposalsView, closed_page_ids
 from cms.editorial.home_section import my_proposals, to_review
 from cms.editorial.queries import proposals_of
+from members.admin_coordination import RestrictedMenuItem
 from members.models import Member
+from members.permissions import is_coordination
 from members.space.home_sections import SectionContent, home_section
 from members.space.panels import template_panel
 
@@ -30,3 +39,32 @@ def to_review_section(request: HttpRequest, member: Member) -> SectionContent | 
 def my_proposals_section(request: HttpRequest, member: Member) -> SectionContent:
     """The member's home page: their proposals and where each one stands."""
     return my_proposals(request)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_closed_proposals(parent_page: Page, pages: QuerySet, request: HttpRequest) -> QuerySet:
+    """Withdrawn and refused proposals do not pile up among a dossier's pages: they are
+    listed in « Propositions retirées ou refusées » instead."""
+    return pages.exclude(pk__in=closed_page_ids())
+
+
+@hooks.register("register_admin_urls")
+def register_closed_proposals_url() -> list:
+    return [
+        path(
+            "propositions/closes/",
+            ClosedProposalsView.as_view(),
+            name="editorial_closed_proposals",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_closed_proposals_menu_item() -> MenuItem:
+    return RestrictedMenuItem(
+        "Propositions retirées ou refusées",
+        reverse("editorial_closed_proposals"),
+        icon_name="folder-inverse",
+        order=10100,
+        shown_to=is_coordination,
+    )
