@@ -267,3 +267,65 @@ class StatusNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.entry}"
+
+
+def restitution_path(report: RestitutionReport, filename: str) -> str:
+    """Under ``prive/``: nothing under MEDIA_ROOT is served but checked images (cms/media.py),
+    and these files only through the coordination's download view."""
+    return f"prive/restitutions/{report.year}/{filename}"
+
+
+class RestitutionReport(models.Model):
+    """An annual restitution of a convention, generated in the background and kept with its date."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Public (contenus publics seulement)")
+        MEMBERS = "membres", _("Membres (contenus ouverts à tous les membres)")
+
+    class State(models.TextChoices):
+        PENDING = "en_attente", _("En attente")
+        RUNNING = "en_cours", _("En cours")
+        DONE = "terminee", _("Terminée")
+        FAILED = "echec", _("Échec")
+
+    year = models.PositiveSmallIntegerField(_("année"))
+    convention = models.ForeignKey(
+        "cms.ConventionPage",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="restitutions",
+        verbose_name=_("convention"),
+    )
+    convention_title = models.CharField(_("titre de la convention"), max_length=255)
+    audience = models.CharField(_("public visé"), max_length=10, choices=Audience.choices)
+    state = models.CharField(_("état"), max_length=12, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("étape"), max_length=120, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("demandée par"),
+    )
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    pdf_file = models.FileField(_("PDF"), upload_to=restitution_path, blank=True, max_length=255)
+    odt_file = models.FileField(
+        _("ODT (texte OpenDocument)"), upload_to=restitution_path, blank=True, max_length=255
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("restitution annuelle")
+        verbose_name_plural = _("restitutions annuelles")
+
+    def __str__(self) -> str:
+        return f"{self.convention_title} — {self.year} ({self.get_audience_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

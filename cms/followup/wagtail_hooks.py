@@ -1,10 +1,49 @@
 """Tracked items' actions in Wagtail's audit log."""
 
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
-from cms.followup import audit
+import cms.converters  # noqa: F401  (registers <id:…>)
+from cms.followup import audit, restitution_views
+from cms.followup.restitution_views import RestitutionStatusView, RestitutionView
+from members.admin_coordination import RestrictedMenuItem
+from members.permissions import is_coordination
 
 
 @hooks.register("register_log_actions")
 def register_followup_log_actions(actions) -> None:
     audit.register(actions)
+
+
+# « Restitution annuelle » (issue 15, item 6): coordination only; no follow-up menu exists,
+# so the item sits in the main menu.
+
+
+@hooks.register("register_admin_urls")
+def register_restitution_urls() -> list:
+    return [
+        path("restitution/", RestitutionView.as_view(), name="followup_restitution"),
+        path("restitution/apercu/", restitution_views.preview, name="followup_restitution_preview"),
+        path(
+            "restitution/<id:report_id>/",
+            RestitutionStatusView.as_view(),
+            name="followup_restitution_status",
+        ),
+        path(
+            "restitution/<id:report_id>/<str:kind>/",
+            restitution_views.download,
+            name="followup_restitution_file",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_restitution_menu_item() -> MenuItem:
+    return RestrictedMenuItem(
+        "Restitution annuelle",
+        reverse("followup_restitution"),
+        icon_name="doc-full",
+        order=10100,
+        shown_to=is_coordination,
+    )
