@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+import cms.converters  # noqa: F401  (registers <id:…>, ids a database can hold)
 from cms import api, feeds, media, site_files
 from cms.forms import ForgottenPasswordForm, LoginForm
 from members.security.throttle import ThrottledPasswordResetView
@@ -62,9 +63,21 @@ urlpatterns = [
     path("suivi/", include("cms.notifications.urls")),
     path("reglement/", include("cms.reglement.urls")),
     path("api/contributions/", api.contributions, name="api_contributions"),
+    path("api/preconisations/", api.preconisations, name="api_preconisations"),
+    path("api/preconisations/<id:item_id>/", api.preconisation, name="api_preconisation"),
     path("flux/contributions/", feeds.ContributionsFeed(), name="feed_contributions"),
     path("flux/dossiers/<int:page_id>/", feeds.DossierFeed(), name="feed_dossier"),
     path("flux/prive/<str:token>/", feeds.PrivateFeed(), name="feed_private"),
+    path(
+        "flux/preconisations/<id:board_id>/",
+        feeds.SharedStatusChangesFeed(),
+        name="feed_followup_board",
+    ),
+    path(
+        "flux/prive/<str:token>/preconisations/<id:board_id>/",
+        feeds.PrivateStatusChangesFeed(),
+        name="feed_private_followup_board",
+    ),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", site_files.robots_txt, name="robots_txt"),
     path("favicon.ico", site_files.favicon, name="favicon"),
