@@ -4,15 +4,18 @@ the kept files and who may reach them."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from cms.followup import restitution
@@ -22,6 +25,7 @@ from cms.followup.restitution_odt import MIMETYPE
 from cms.meetings.models import Registration
 from cms.models import ConventionPage, DossierPage, EventPage
 from members.models import Member, Organisation
+from tests.a11y import assert_no_blocking_violations, browser_session, new_context, session_cookies
 from tests.conftest import load, users_by_name
 
 YEAR = 2024
@@ -187,7 +191,7 @@ def test_the_public_report_holds_the_years_public_content(site, kind):
     for expected in ("Restitution 2024 — Convention régionale", "Dossier numérique",
                      "Atelier ouvert à tous", PUBLIC_ITEM, "En cours", "avancement 40 %",
                      "Centre social des Lices", "1 personne", PUBLIC_MEETING, OLD_FOLLOWED,
-                     "Proposée → Retenue"):  # fmt: skip
+                     "Le 1er juin 2024 : État : Proposée → Retenue"):  # fmt: skip
         assert expected in text, expected
 
 
@@ -504,3 +508,49 @@ def test_reports_are_listed_newest_first_with_their_audience(site, client):
     client.force_login(site["coord"])
     listing = client.get(SCREEN).content.decode().split("Restitutions déjà générées")[1]
     assert listing.index("Membres (contenus") < listing.index("Public (contenus")
+
+
+# ---------------------------------------------------------------------------
+# In Chromium: the admin screen and the preview at 375 and 1280 px, axe on the preview
+
+# Where the screenshots go when asked (RESTITUTION_SCREENSHOTS=/some/dir), to be looked at.
+SCREENSHOTS = os.environ.get("RESTITUTION_SCREENSHOTS", "")
+
+
+@pytest.fixture
+def restitution_server(live_server, site) -> dict:
+    RestitutionReport.objects.create(
+        year=YEAR, convention=convention(), convention_title="Convention régionale",
+        audience="public", state="terminee", progress=100, finished_at=timezone.now(),
+    )  # fmt: skip
+    query = f"?year={YEAR}&convention={convention().pk}&audience=membres"
+    return {
+        "screen": live_server.url + SCREEN,
+        "preview": live_server.url + SCREEN + "apercu/" + query,
+        "cookies": session_cookies("coord", live_server.url),
+    }
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_preview_passes_axe_and_the_screen_reads_at_every_width(
+    restitution_server, chromium, width
+):
+    with browser_session(chromium) as browser:
+        context = new_context(
+            browser, restitution_server["cookies"], viewport={"width": width, "height": 900}
+        )
+        page = context.new_page()
+        page.goto(restitution_server["screen"])
+        expect(page.get_by_role("heading", level=1)).to_have_text("Restitution annuelle")
+        expect(page.get_by_label("Année")).to_be_visible()
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"screen-{width}.png"), full_page=True)
+        page.goto(restitution_server["preview"])
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Restitution 2024")
+        expect(page.get_by_role("img", name="Préconisations par état en 2024")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert_no_blocking_violations(page)
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"preview-{width}.png"), full_page=True)

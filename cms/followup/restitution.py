@@ -84,7 +84,9 @@ def _plural(count: int, one: str, many: str) -> str:
 
 
 def long_date(value: date) -> str:
-    return date_format(value, "j F Y")
+    """« 1er juin 2024 », « 12 septembre 2024 »."""
+    text = date_format(value, "j F Y")
+    return "1er" + text[1:] if value.day == 1 else text
 
 
 @dataclass
@@ -281,13 +283,13 @@ def participation_by_college(meetings: list[EventPage]) -> list[tuple[str, int, 
             "user__member__memberships__college__name",
         )
     )
-    return [
-        (
-            row["user__member__memberships__college__name"] or NO_COLLEGE,
-            row["registrations"],
-            row["people"],
-        )
+    counted = [
+        (row["user__member__memberships__college__name"], row["registrations"], row["people"])
         for row in rows
+    ]
+    # People of no college last (NULL sorts first or last depending on the database).
+    return [row for row in counted if row[0]] + [
+        (NO_COLLEGE, registrations, people) for name, registrations, people in counted if not name
     ]
 
 

@@ -105,6 +105,9 @@ class CoordinationView(WagtailAdminTemplateMixin, TemplateView):
         _coordination_only(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self) -> list[dict]:
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
 
 class RestitutionView(CoordinationView):
     """The form and the reports already generated."""
