@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -332,17 +335,77 @@ class CollegeMembership(models.Model):
         return f"{self.member} — {self.college}"
 
 
-class AdhesionRequest(models.Model):
+class AlreadyDecided(Exception):
+    """The request is no longer pending: it cannot be decided again, nothing was changed."""
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", _("À examiner")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+
+
+def decision_status_field(status: type[models.TextChoices]) -> models.CharField:
+    """The status of a ``DecidedRequest``, among ``status``'s choices, pending at first."""
+    return models.CharField(
+        _("statut"), max_length=20, choices=status.choices, default=DecisionStatus.PENDING
+    )
+
+
+class DecidedRequest(models.Model):
+    """A request coordination decides once (adhesion, name change): pending, then accepted
+    or declined, when, by whom and with what message. ``members.admin_decision`` is its
+    admin's decision view."""
+
+    Status: type[models.TextChoices] = DecisionStatus
+
+    status = decision_status_field(DecisionStatus)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decision_note = models.TextField(_("motif ou commentaire"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DecisionStatus.PENDING
+
+    @classmethod
+    def locked_pending(cls, pk: int, *related: str) -> Self:
+        """The request read again under a row lock (so that two decisions cannot both go
+        through), in a transaction; ``AlreadyDecided`` when it is no longer pending."""
+        locked = cls._default_manager.select_for_update().select_related(*related).get(pk=pk)
+        if not locked.is_pending:
+            raise AlreadyDecided
+        return locked
+
+    def record_decision(self, status: str, by_user, note: str = "", **fields: Any) -> None:
+        """Mark the request decided now by ``by_user``, and save it (with ``fields``)."""
+        self.status = status
+        self.decided_at = timezone.now()
+        self.decided_by = by_user
+        self.decision_note = note.strip()
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", "decided_at", "decided_by", "decision_note", *fields])
+
+
+class AdhesionRequest(DecidedRequest):
     """A request to join the convention, made on the public form and decided by coordination."""
 
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("Une structure")
         PERSON = "person", _("Une personne, à titre individuel")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("À examiner")
-        ACCEPTED = "accepted", _("Acceptée")
-        DECLINED = "declined", _("Refusée")
+    Status = DecisionStatus
 
     kind = models.CharField(
         _("demande pour"), max_length=20, choices=Kind.choices, default=Kind.PERSON
@@ -373,20 +436,7 @@ class AdhesionRequest(models.Model):
     fonction = models.CharField(_("fonction"), max_length=200, blank=True)
     message = models.TextField(_("message"), blank=True)
     consent_at = models.DateTimeField(_("consentement donné le"))
-    status = models.CharField(
-        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
-    decision_note = models.TextField(_("motif ou commentaire"), blank=True)
     member = models.ForeignKey(
         Member,
         null=True,
@@ -414,7 +464,7 @@ class AdhesionRequest(models.Model):
         return f"{who} ({self.get_status_display()})"
 
 
-class NameChangeRequest(models.Model):
+class NameChangeRequest(DecidedRequest):
     """A member asks for their name to change; coordination confirms or refuses it.
 
     The account's name only changes when coordination confirms (members.name_change).
@@ -438,19 +488,9 @@ class NameChangeRequest(models.Model):
     previous_first_name = models.CharField(_("prénom actuel"), max_length=150, blank=True)
     previous_last_name = models.CharField(_("nom actuel"), max_length=150, blank=True)
     reason = models.TextField(_("motif donné par le membre"), blank=True)
-    status = models.CharField(
-        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
+    # A member may withdraw a pending request: one choice more than an adhesion request.
+    status = decision_status_field(Status)
     created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
     decision_note = models.TextField(_("message de la coordination"), blank=True)
 
     class Meta:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,17 +22,15 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from members import audit
-from members.models import Member, NameChangeRequest
-from members.roles import COORDINATION_GROUP
+from members.adhesion.emails import coordination_emails
+from members.models import AlreadyDecided, Member, NameChangeRequest
 from shared.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
 DECIDE_PERMISSION = "members.change_namechangerequest"
 
-
-class AlreadyDecided(Exception):
-    """The request is no longer pending: nothing was changed."""
+__all__ = ["AlreadyDecided", "accept", "cancel", "decline", "may_decide", "request_change"]
 
 
 def pending_request(member: Member) -> NameChangeRequest | None:
@@ -79,14 +76,7 @@ def cancel(member: Member) -> bool:
 
 
 def _locked_pending(request_obj: NameChangeRequest) -> NameChangeRequest:
-    locked = (
-        NameChangeRequest.objects.select_for_update()
-        .select_related("member__user")
-        .get(pk=request_obj.pk)
-    )
-    if locked.status != NameChangeRequest.Status.PENDING:
-        raise AlreadyDecided
-    return locked
+    return NameChangeRequest.locked_pending(request_obj.pk, "member__user")
 
 
 @transaction.atomic
@@ -99,7 +89,7 @@ def accept(request_obj: NameChangeRequest, by_user, note: str = "") -> NameChang
     user.first_name = locked.first_name
     user.last_name = locked.last_name
     user.save(update_fields=["first_name", "last_name"])
-    _decide(locked, NameChangeRequest.Status.ACCEPTED, by_user, note)
+    locked.record_decision(NameChangeRequest.Status.ACCEPTED, by_user, note)
     log(instance=locked.member, action=audit.NAME_CHANGE_ACCEPTED, user=by_user)
     _tell_member(locked, "Votre nouveau nom est enregistré", "name_change_accepted")
     return locked
@@ -111,27 +101,10 @@ def decline(request_obj: NameChangeRequest, by_user, note: str = "") -> NameChan
     if not may_decide(by_user):
         raise PermissionError("Seule la coordination refuse un changement de nom.")
     locked = _locked_pending(request_obj)
-    _decide(locked, NameChangeRequest.Status.DECLINED, by_user, note)
+    locked.record_decision(NameChangeRequest.Status.DECLINED, by_user, note)
     log(instance=locked.member, action=audit.NAME_CHANGE_DECLINED, user=by_user)
     _tell_member(locked, "Votre demande de changement de nom", "name_change_declined")
     return locked
-
-
-def _decide(request_obj: NameChangeRequest, status: str, by_user, note: str) -> None:
-    request_obj.status = status
-    request_obj.decided_at = timezone.now()
-    request_obj.decided_by = by_user
-    request_obj.decision_note = note
-    request_obj.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-
-
-def _coordination_emails() -> list[str]:
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=COORDINATION_GROUP)
-        .exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)))
 
 
 def _admin_url(request_obj: NameChangeRequest) -> str:
@@ -146,7 +119,7 @@ def _notify_coordination(request_obj: NameChangeRequest) -> None:
     context = {"request_obj": request_obj, "admin_url": _admin_url(request_obj)}
     body = render_to_string("members/emails/name_change_notification.txt", context)
     # One message per person: coordinators do not see each other's addresses.
-    for email in _coordination_emails():
+    for email in coordination_emails():
         _send_after_commit("Une demande de changement de nom à examiner", body, email)
 
 

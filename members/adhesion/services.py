@@ -9,12 +9,16 @@ from django.utils.text import slugify
 
 from members.adhesion import emails
 from members.adhesion.forms import AdhesionForm
-from members.models import AdhesionRequest, CollegeMembership, Member, Organisation
+from members.models import (
+    AdhesionRequest,
+    AlreadyDecided,
+    CollegeMembership,
+    Member,
+    Organisation,
+)
 from members.roles import apply_roles
 
-
-class AlreadyDecided(Exception):
-    """The request was accepted or declined before: it cannot be decided again."""
+__all__ = ["AlreadyDecided", "EmailAlreadyUsed", "accept", "decline", "submit", "unique_value"]
 
 
 class EmailAlreadyUsed(Exception):
@@ -45,14 +49,6 @@ def unique_value(model: type[models.Model], field: str, base: str, max_length: i
         suffix = f"-{number}"
         candidate = base[: max_length - len(suffix)] + suffix
     return candidate
-
-
-def _pending(request_obj: AdhesionRequest) -> AdhesionRequest:
-    """The request read again under a row lock, so two decisions cannot both go through."""
-    locked = AdhesionRequest.objects.select_for_update().get(pk=request_obj.pk)
-    if locked.status != AdhesionRequest.Status.PENDING:
-        raise AlreadyDecided
-    return locked
 
 
 def _create_organisation(request_obj: AdhesionRequest, today) -> Organisation:
@@ -87,7 +83,7 @@ def accept(request_obj: AdhesionRequest, by_user) -> Member:
     """Create the structure (if any), the account and the member; then send the welcome."""
     today = timezone.localdate()
     with transaction.atomic():
-        request_obj = _pending(request_obj)
+        request_obj = AdhesionRequest.locked_pending(request_obj.pk)
         existing = get_user_model().objects.filter(email__iexact=request_obj.email).first()
         if existing is not None:
             raise EmailAlreadyUsed(existing.get_username())
@@ -107,12 +103,9 @@ def accept(request_obj: AdhesionRequest, by_user) -> Member:
         )
         CollegeMembership.objects.create(member=member, college=request_obj.college, since=today)
         apply_roles(member, ["member"])
-        request_obj.status = AdhesionRequest.Status.ACCEPTED
-        request_obj.decided_at = timezone.now()
-        request_obj.decided_by = by_user
-        request_obj.member = member
-        request_obj.organisation = organisation
-        request_obj.save()
+        request_obj.record_decision(
+            AdhesionRequest.Status.ACCEPTED, by_user, member=member, organisation=organisation
+        )
     # Sent once the account exists for sure: the link would be useless otherwise.
     emails.send_welcome(request_obj, user)
     return member
@@ -121,11 +114,7 @@ def accept(request_obj: AdhesionRequest, by_user) -> Member:
 def decline(request_obj: AdhesionRequest, by_user, reason: str = "") -> AdhesionRequest:
     """Mark the request declined and tell the requester, politely."""
     with transaction.atomic():
-        request_obj = _pending(request_obj)
-        request_obj.status = AdhesionRequest.Status.DECLINED
-        request_obj.decided_at = timezone.now()
-        request_obj.decided_by = by_user
-        request_obj.decision_note = reason.strip()
-        request_obj.save()
+        request_obj = AdhesionRequest.locked_pending(request_obj.pk)
+        request_obj.record_decision(AdhesionRequest.Status.DECLINED, by_user, reason)
     emails.send_declined(request_obj)
     return request_obj
