@@ -30,11 +30,11 @@ Two jobs, both on Wagtail's home page (``/admin/``):
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -48,8 +48,8 @@ from wagtail.permissions import policy_registry
 from members import name_change
 from members.adhesion.admin import DECIDE_PERMISSION as DECIDE_ADHESION
 from members.adhesion.emails import requester
-from members.models import AdhesionRequest, NameChangeRequest
-from members.space.home_sections import HomeSection, member_home_sections
+from members.models import AdhesionRequest, DecidedRequest, DecisionStatus, NameChangeRequest
+from members.space.home_sections import HomeItem, HomeSection, member_home_sections
 
 # Lines a panel lists; the full list is one link away.
 PANEL_LENGTH = 5
@@ -107,29 +107,38 @@ def count_only_visible_pages(request: HttpRequest, items: list) -> None:
 
 
 @dataclass(frozen=True)
-class PanelLine:
-    """One line of a panel: a title and its link, then what to know about it."""
-
-    title: str
-    url: str
-    meta: str = ""
-    when: datetime.date | None = None
-
-    @property
-    def has_time(self) -> bool:
-        return isinstance(self.when, datetime.datetime)
-
-
-@dataclass(frozen=True)
 class PanelContent:
     """What a panel shows one reader: how many wait, the first lines, where to see them all."""
 
     count: int
     count_text: str
-    lines: Sequence[PanelLine]
+    lines: Sequence[HomeItem]
     more_url: str
     empty: str
     more_label: str = "Tout voir"
+
+
+def listed_panel(
+    queryset: QuerySet[Any],
+    line: Callable[[Any], HomeItem],
+    counted: tuple[str, str],
+    *,
+    more_url: str,
+    more_label: str,
+    empty: str,
+) -> PanelContent:
+    """A panel of the first rows of ``queryset``, counted as « N <singular|plural> »: one
+    query, and a second for the count only when there are more rows than lines."""
+    rows = list(queryset[:PANEL_LENGTH])
+    count = len(rows) if len(rows) < PANEL_LENGTH else queryset.count()
+    return PanelContent(
+        count=count,
+        count_text=count_text(count, *counted),
+        lines=[line(row) for row in rows],
+        more_url=more_url,
+        more_label=more_label,
+        empty=empty,
+    )
 
 
 class DashboardPanel(Component):
@@ -170,36 +179,44 @@ def dashboard_panel(name: str, heading: str, order: int) -> Callable[[PanelOf], 
     return register
 
 
-def _inspect_url(model: str, pk: int) -> str:
-    return reverse(f"members_{model}_modeladmin_inspect", args=[pk])
+def _pending_requests_panel(
+    model: type[DecidedRequest],
+    describe: Callable[[Any], tuple[str, str]],
+    *,
+    related: tuple[str, ...] = (),
+    more_label: str,
+    empty: str,
+) -> PanelContent:
+    """The requests of ``model`` waiting for coordination's decision, oldest first; each
+    line is the request's (title, meta) by ``describe``, linked to its inspect view."""
+    name = model._meta.model_name
+    index_url = reverse(f"members_{name}_modeladmin_index")
 
+    def line(row: Any) -> HomeItem:
+        title, meta = describe(row)
+        url = reverse(f"members_{name}_modeladmin_inspect", args=[row.pk])
+        return HomeItem(title, url, meta=meta, when=timezone.localtime(row.created_at))
 
-def _index_url(model: str, **query: str) -> str:
-    url = reverse(f"members_{model}_modeladmin_index")
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+    pending = model._default_manager.filter(status=DecisionStatus.PENDING)
+    return listed_panel(
+        pending.select_related(*related).order_by("created_at"),
+        line,
+        ("demande en attente", "demandes en attente"),
+        more_url=f"{index_url}?status={DecisionStatus.PENDING}",
+        more_label=more_label,
+        empty=empty,
+    )
 
 
 @dashboard_panel("demandes-adhesion", "Demandes d'adhésion à examiner", 100)
 def adhesion_requests_panel(request: HttpRequest) -> PanelContent | None:
-    """Coordination decides on adhesion requests: the pending ones, oldest first."""
+    """Coordination decides on adhesion requests."""
     if not request.user.has_perm(DECIDE_ADHESION):
         return None
-    pending = AdhesionRequest.objects.filter(status=AdhesionRequest.Status.PENDING)
-    rows = list(pending.select_related("college").order_by("created_at")[:PANEL_LENGTH])
-    count = len(rows) if len(rows) < PANEL_LENGTH else pending.count()
-    return PanelContent(
-        count=count,
-        count_text=count_text(count, "demande en attente", "demandes en attente"),
-        lines=[
-            PanelLine(
-                requester(row),
-                _inspect_url("adhesionrequest", row.pk),
-                meta=f"Collège « {row.college} »",
-                when=timezone.localtime(row.created_at),
-            )
-            for row in rows
-        ],
-        more_url=_index_url("adhesionrequest", status=AdhesionRequest.Status.PENDING),
+    return _pending_requests_panel(
+        AdhesionRequest,
+        lambda row: (requester(row), f"Collège « {row.college} »"),
+        related=("college",),
         more_label="Toutes les demandes d'adhésion",
         empty="Aucune demande d'adhésion n'attend de réponse.",
     )
@@ -207,24 +224,12 @@ def adhesion_requests_panel(request: HttpRequest) -> PanelContent | None:
 
 @dashboard_panel("changements-nom", "Changements de nom à confirmer", 110)
 def name_change_requests_panel(request: HttpRequest) -> PanelContent | None:
-    """Coordination confirms name changes: the pending ones, oldest first."""
+    """Coordination confirms name changes."""
     if not name_change.may_decide(request.user):
         return None
-    pending = NameChangeRequest.objects.filter(status=NameChangeRequest.Status.PENDING)
-    rows = list(pending.order_by("created_at")[:PANEL_LENGTH])
-    count = len(rows) if len(rows) < PANEL_LENGTH else pending.count()
-    return PanelContent(
-        count=count,
-        count_text=count_text(count, "demande en attente", "demandes en attente"),
-        lines=[
-            PanelLine(
-                f"{row.previous_name} → {row.new_name}",
-                _inspect_url("namechangerequest", row.pk),
-                when=timezone.localtime(row.created_at),
-            )
-            for row in rows
-        ],
-        more_url=_index_url("namechangerequest", status=NameChangeRequest.Status.PENDING),
+    return _pending_requests_panel(
+        NameChangeRequest,
+        lambda row: (f"{row.previous_name} → {row.new_name}", ""),
         more_label="Tous les changements de nom",
         empty="Aucun changement de nom n'attend de réponse.",
     )
@@ -247,10 +252,7 @@ def proposals_to_review_panel(request: HttpRequest) -> PanelContent | None:
     )
     if section is None:  # the reader reviews nothing
         return None
-    lines = [
-        PanelLine(item.title, item.url, meta=" — ".join(filter(None, [item.meta, item.status])))
-        for item in section.items
-    ]
+    lines = list(section.items)
     count = len(lines)
     shown = count_text(count, "proposition attend", "propositions attendent")
     if count >= PANEL_LENGTH:
@@ -283,7 +285,7 @@ def recent_changes_panel(request: HttpRequest) -> PanelContent | None:
         count=len(rows),
         count_text=count_text(len(rows), "page modifiée", "dernières pages modifiées"),
         lines=[
-            PanelLine(
+            HomeItem(
                 page.draft_title or page.title,
                 reverse("wagtailadmin_pages:edit", args=[page.pk]),
                 meta="Publiée" if page.live and not page.has_unpublished_changes else "Brouillon",

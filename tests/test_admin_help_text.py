@@ -6,24 +6,28 @@ from __future__ import annotations
 import pytest
 from wagtail.admin.panels import FieldPanel
 
-from cms.dossiers.pages import ContributionPage, DossierIndexPage, DossierPage
-from cms.meetings.pages import EventIndexPage, EventPage
-from cms.models.convention import ConventionPage
-from cms.models.directory import MemberDirectoryPage
-from cms.models.standard import StandardPage
-from cms.reglement.pages import ReglementPage
+from cms.content_loader.page_types import PAGE_TYPES
 
-PAGE_TYPES = [
-    ContributionPage,
-    ConventionPage,
-    DossierIndexPage,
-    DossierPage,
-    EventIndexPage,
-    EventPage,
-    MemberDirectoryPage,
-    ReglementPage,
-    StandardPage,
-]
+# Page types whose help texts are still missing, in files another helper owns: strict, so
+# that this list must shrink as soon as one is fixed.
+NOT_YET_EXPLAINED = {
+    # cms/followup/models.py: the board's « intro » has no help text yet.
+    "followup_board": "FollowupBoardPage.intro has no help text yet",
+}
+
+
+def page_type_params() -> list:
+    """Every page type a content file may name (the content loader's own table)."""
+    return [
+        pytest.param(
+            model,
+            id=model.__name__,
+            marks=[pytest.mark.xfail(strict=True, reason=NOT_YET_EXPLAINED[key])]
+            if key in NOT_YET_EXPLAINED
+            else [],
+        )
+        for key, model in PAGE_TYPES.items()
+    ]
 
 
 def field_names(panels) -> list[str]:
@@ -35,7 +39,7 @@ def field_names(panels) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("page_type", page_type_params())
 def test_every_field_of_the_page_type_has_a_help_text(page_type):
     names = field_names(page_type.content_panels)
     assert names, page_type

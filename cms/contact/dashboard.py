@@ -9,28 +9,25 @@ from django.utils import timezone
 
 from cms.contact.admin_views import INSPECT_URL_NAME, can_answer, sender_text
 from cms.contact.models import ContactMessage
-from members.admin_dashboard import PANEL_LENGTH, PanelContent, PanelLine, count_text
+from members.admin_dashboard import PanelContent, listed_panel
+from members.space.home_sections import HomeItem
 
 
 def waiting_messages_panel(request: HttpRequest) -> PanelContent | None:
     """Messages to the coordination still waiting (unread or read, not answered)."""
     if not can_answer(request.user):
         return None  # referents and editors never see the messages
-    waiting = ContactMessage.objects.exclude(status=ContactMessage.Status.ANSWERED)
-    rows = list(waiting.select_related("sender").order_by("created_at")[:PANEL_LENGTH])
-    count = len(rows) if len(rows) < PANEL_LENGTH else waiting.count()
-    return PanelContent(
-        count=count,
-        count_text=count_text(count, "message sans réponse", "messages sans réponse"),
-        lines=[
-            PanelLine(
-                message.subject,
-                reverse(INSPECT_URL_NAME, args=[message.pk]),
-                meta=f"{sender_text(message)} — {message.get_status_display()}",
-                when=timezone.localtime(message.created_at),
-            )
-            for message in rows
-        ],
+    return listed_panel(
+        ContactMessage.objects.exclude(status=ContactMessage.Status.ANSWERED)
+        .select_related("sender")
+        .order_by("created_at"),
+        lambda message: HomeItem(
+            message.subject,
+            reverse(INSPECT_URL_NAME, args=[message.pk]),
+            meta=f"{sender_text(message)} — {message.get_status_display()}",
+            when=timezone.localtime(message.created_at),
+        ),
+        ("message sans réponse", "messages sans réponse"),
         more_url=reverse("messages_coordination:index"),
         more_label="Tous les messages reçus",
         empty="Aucun message n'attend de réponse.",

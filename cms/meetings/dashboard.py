@@ -11,7 +11,8 @@ from cms.access import visible_pages
 from cms.meetings.models import Registration
 from cms.meetings.pages import EventIndexPage, EventPage
 from cms.member_home import first_visible_url
-from members.admin_dashboard import PANEL_LENGTH, PanelContent, PanelLine, count_text
+from members.admin_dashboard import PanelContent, count_text, listed_panel
+from members.space.home_sections import HomeItem
 
 CONFIRMED = Q(registrations__status=Registration.Status.CONFIRMED)
 WAITING = Q(registrations__status=Registration.Status.WAITING)
@@ -27,27 +28,20 @@ def next_meetings_panel(request: HttpRequest) -> PanelContent | None:
     upcoming = visible_pages(
         request.user, EventPage.objects.live().filter(start__gte=timezone.now())
     )
-    rows = list(
+    return listed_panel(
         upcoming.annotate(
             confirmed=Count("registrations", filter=CONFIRMED),
             waiting=Count("registrations", filter=WAITING),
-        ).order_by("start", "pk")[:PANEL_LENGTH]
-    )
-    count = len(rows) if len(rows) < PANEL_LENGTH else upcoming.count()
-    return PanelContent(
-        count=count,
-        count_text=count_text(count, "rencontre à venir", "rencontres à venir"),
-        lines=[
-            PanelLine(
-                event.title,
-                event.get_url(request) or "",
-                meta=" — ".join(
-                    filter(None, [event.location, _registered(event.confirmed, event.waiting)])
-                ),
-                when=timezone.localtime(event.start),
-            )
-            for event in rows
-        ],
+        ).order_by("start", "pk"),
+        lambda event: HomeItem(
+            event.title,
+            event.get_url(request) or "",
+            meta=" — ".join(
+                filter(None, [event.location, _registered(event.confirmed, event.waiting)])
+            ),
+            when=timezone.localtime(event.start),
+        ),
+        ("rencontre à venir", "rencontres à venir"),
         more_url=first_visible_url(request, EventIndexPage),
         more_label="Toutes les rencontres",
         empty="Aucune rencontre n'est prévue pour le moment.",
