@@ -195,3 +195,49 @@ def test_regenerating_from_the_following_page_warns_about_the_old_address(client
     assert "L’ancienne adresse ne fonctionne plus" in page
     client.logout()
     assert client.get(old).status_code == 404
+
+
+# --- dates of the entries (issue 12, item 8) ----------------------------------
+
+
+def entry_dates(response) -> dict[str, tuple[str, str]]:
+    """(published, updated) of each entry, by title."""
+    root = ET.fromstring(response.content)
+    return {
+        entry.findtext(f"{ATOM}title"): (
+            entry.findtext(f"{ATOM}published"),
+            entry.findtext(f"{ATOM}updated"),
+        )
+        for entry in root.findall(f"{ATOM}entry")
+    }
+
+
+@pytest.mark.parametrize("feed", ["dossier", "site", "private"])
+def test_a_contribution_is_published_on_its_own_date_not_its_upload(client, site, feed):
+    url = {
+        "dossier": f"/flux/dossiers/{dossier('ouvert').pk}/",
+        "site": "/flux/contributions/",
+        "private": private_feed_url(site["pa"]),
+    }[feed]
+    published, updated = entry_dates(client.get(url))["Contribution publique"]
+    assert published.startswith("2021-01-01T00:00:00")
+    page = ContributionPage.objects.get(slug="pub")
+    assert updated.startswith(page.last_published_at.strftime("%Y-%m-%d"))
+
+
+def test_entries_follow_the_contributions_dates_newest_first(client, site):
+    dates = [published for published, _ in entry_dates(client.get("/flux/contributions/")).values()]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_updated_is_never_before_published(client, site):
+    ContributionPage.objects.filter(slug="pub").update(date="2099-05-01")
+    published, updated = entry_dates(client.get("/flux/contributions/"))["Contribution publique"]
+    assert published.startswith("2099-05-01")
+    assert updated == published
+
+
+def test_the_feeds_updated_is_its_latest_change(client, site):
+    root = ET.fromstring(client.get("/flux/contributions/").content)
+    latest = max(entry.findtext(f"{ATOM}updated") for entry in root.findall(f"{ATOM}entry"))
+    assert root.findtext(f"{ATOM}updated") == latest
