@@ -6,6 +6,9 @@ a document under view restrictions carries one ``"r:<restriction id>"`` token pe
 restriction on its page and ancestors, and a reader holds the tokens of the restrictions
 that admit them (see ``search.acl``). Stores filter with that one rule, before counting
 hits, building snippets or computing facets.
+
+Facet values come most frequent first (ties by value), except the years: newest first,
+as a reader scans a timeline.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Protocol
 
 PUBLIC_TOKEN = "public"
 FACETS = ("college", "theme", "type", "territory", "year", "status")
+NEWEST_FIRST_FACETS = ("year",)  # ordered by value, highest first, not by count
 SORTS = ("relevance", "date")
 
 
@@ -95,6 +99,11 @@ class SearchResult:
 
 class StoreUnavailable(Exception):
     """The store cannot be reached; callers fall back or retry."""
+
+
+class QueryRefused(Exception):
+    """The store answered but refused this one query (the store itself is fine): callers
+    answer it from another store, without taking the store out of service."""
 
 
 Progress = Callable[[int, int], None]

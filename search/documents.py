@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
 from cms.followup.models import TrackedItem
-from cms.models import ContributionPage, ConventionPage, DossierPage, EventPage
+from cms.models import ContributionPage, ConventionPage, DossierPage, EventPage, ReglementPage
 from members.visibility import shown_name
 from search.acl import page_acl
 from search.contract import SearchDocument
@@ -125,13 +128,21 @@ def _page_body(page: Page) -> tuple[str, str]:
     return summary, "\n".join(parts)
 
 
-def _page_date(page: Page):
+def _page_date(page: Page) -> datetime.date | None:
+    """The content's own date, shown in hits and used to sort them: never an import date.
+
+    A contribution has the date of its work, a meeting its day (in the site's time zone),
+    a règlement the day its version was adopted; any other page the day it was first
+    published, which a later edit or a re-import of the same content does not move.
+    """
     if isinstance(page, ContributionPage):
         return page.date
     if isinstance(page, EventPage):
-        return page.start.date()
-    published = page.last_published_at or page.first_published_at
-    return published.date() if published else None
+        return timezone.localdate(page.start)
+    if isinstance(page, ReglementPage) and page.adopted_on:
+        return page.adopted_on
+    published = page.first_published_at or page.last_published_at
+    return timezone.localdate(published) if published else None
 
 
 def page_documents(page: Page) -> list[SearchDocument]:
@@ -146,7 +157,7 @@ def page_documents(page: Page) -> list[SearchDocument]:
     colleges = tuple(college.slug for college in page.colleges.all()) if is_contribution else ()
     files = attached_documents(page)
     file_texts = {document.pk: extract_text(document.file) for document in files}
-    common = {
+    common: dict[str, Any] = {
         "acl": acl,
         "theme": theme,
         "territory": territory,

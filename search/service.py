@@ -8,7 +8,13 @@ from functools import lru_cache
 from django.conf import settings
 
 from search import breaker
-from search.contract import SearchQuery, SearchResult, SearchStore, StoreUnavailable
+from search.contract import (
+    QueryRefused,
+    SearchQuery,
+    SearchResult,
+    SearchStore,
+    StoreUnavailable,
+)
 
 FALLBACK_NOTICE = (
     "Le moteur de recherche principal ne répond pas : ces résultats viennent de la "
@@ -92,6 +98,9 @@ def run_search(query: SearchQuery) -> Answer:
     except StoreUnavailable as error:
         breaker.trip(elasticsearch.name, str(error))
         watch(elasticsearch)
+        return Answer(database_store().search(query), FALLBACK_NOTICE)
+    except QueryRefused:
+        # One query the cluster would not take: answered from the database, no breaker.
         return Answer(database_store().search(query), FALLBACK_NOTICE)
 
 

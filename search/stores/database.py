@@ -33,6 +33,7 @@ from django.db.models.expressions import RawSQL
 from search import text
 from search.contract import (
     FACETS,
+    NEWEST_FIRST_FACETS,
     SORTS,
     FacetValue,
     Hit,
@@ -386,7 +387,10 @@ class DatabaseStore:
         facets = {}
         for name in FACETS:
             counter = colleges if name == "college" else counters[FIELD_OF_FACET[name]]
-            ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+            if name in NEWEST_FIRST_FACETS:
+                ranked = sorted(counter.items(), key=lambda item: item[0], reverse=True)
+            else:
+                ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
             facets[name] = [FacetValue(value=value, count=n) for value, n in ranked]
         return count, facets
 

@@ -56,9 +56,11 @@ from elasticsearch.dsl.query import Query
 from search import text as french
 from search.contract import (
     FACETS,
+    NEWEST_FIRST_FACETS,
     FacetValue,
     Hit,
     Progress,
+    QueryRefused,
     SearchDocument,
     SearchQuery,
     SearchResult,
@@ -620,7 +622,13 @@ class ElasticsearchStore:
         )
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return self._call(lambda: self._search(query))
+        try:
+            return self._call(lambda: self._search(query))
+        except ApiError as error:
+            # Not a failure of the cluster (those raise StoreUnavailable): this query was
+            # refused; the database answers it, the cluster stays in service for others.
+            logger.warning("Elasticsearch refused a search: %s", error)
+            raise QueryRefused(str(error)) from error
 
     def _search(self, query: SearchQuery) -> SearchResult:
         text = query.text.strip()
@@ -656,7 +664,13 @@ class ElasticsearchStore:
             for field in HIGHLIGHT_FIELDS:
                 search = search.highlight(field, matched_fields=HIGHLIGHT_FIELDS[field])
         for facet, field in FACET_FIELDS.items():
-            search.aggs.bucket(facet, "terms", field=field, size=FACET_SIZE)
+            # Most frequent first, ties by value (as the database store); years newest first.
+            order = (
+                {"_key": "desc"}
+                if facet in NEWEST_FIRST_FACETS
+                else [{"_count": "desc"}, {"_key": "asc"}]
+            )
+            search.aggs.bucket(facet, "terms", field=field, size=FACET_SIZE, order=order)
 
         try:
             # The plain client, not ``search.execute()``: the DSL's response objects cost

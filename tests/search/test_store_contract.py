@@ -10,7 +10,7 @@ tests pin down, beyond the types:
 - a document is visible when all its ACL tokens are among the reader's; invisible
   documents count nowhere: hits, count, snippets, facets, suggestions;
 - facets are counted over the same set as the hits (ACL, words and filters), most frequent
-  value first; empty values are not facet values;
+  value first, except the years: newest first; empty values are not facet values;
 - a snippet is HTML: the text escaped, matched words inside ``<mark>…</mark>``;
 - ``suggestion`` is the query as typed with misspelt words replaced by indexed words
   (accents restored; a word spelt as it sounds, « numerik », finds the written one,
@@ -446,6 +446,35 @@ def test_facet_values_come_most_frequent_first(store):
     values = search(store, "rapport").facets["theme"]
 
     assert [(value.value, value.count) for value in values] == [("evaluation", 2), ("formation", 1)]
+
+
+def test_years_come_newest_first_whatever_their_counts(store):
+    store.index(
+        [
+            doc(f"page:{number}", "Rapport", date=datetime.date(year, 1, 1))
+            for number, year in enumerate([2019, 2019, 2019, 2023, 2021, 2021, 2024], start=1)
+        ]
+    )
+
+    values = search(store, "rapport").facets["year"]
+
+    assert [(value.value, value.count) for value in values] == [
+        ("2024", 1),
+        ("2023", 1),
+        ("2021", 2),
+        ("2019", 3),
+    ]
+
+
+def test_years_come_newest_first_when_browsing_too(store):
+    store.index(
+        [
+            doc(f"page:{year}", "Rapport", date=datetime.date(year, 5, 1))
+            for year in (2020, 2025, 2022)
+        ]
+    )
+
+    assert [value.value for value in search(store, "").facets["year"]] == ["2025", "2022", "2020"]
 
 
 @pytest.mark.parametrize(
