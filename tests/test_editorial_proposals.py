@@ -32,6 +32,8 @@ CONTENT = {
          "colleges": ["personnes-accompagnees"], "roles": ["member", "referent"]},
         {"username": "formation", "password": "x-secret-1",
          "colleges": ["acteurs-formation"], "roles": ["member"]},
+        {"username": "ref-formation", "password": "x-secret-1",
+         "colleges": ["acteurs-formation"], "roles": ["member", "referent"]},
         {"username": "coord", "password": "x-secret-1", "email": "coord@example.org",
          "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
         {"username": "sans-college", "password": "x-secret-1"},
@@ -466,3 +468,325 @@ def test_a_withdrawn_proposal_closes_its_attachments_to_the_referent(client, peo
     client.post(withdraw_url())
 
     assert not can_view_file(people["ref-pa"], document)
+
+
+# -- drafts -----------------------------------------------------------------------------
+
+
+def edit_url() -> str:
+    return reverse("editorial:edit", args=[ContributionPage.objects.get().pk])
+
+
+def save_draft(client, user, **fields):
+    client.force_login(user)
+    return client.post(propose_url(), {**fields, "action": "draft"})
+
+
+def test_saving_a_draft_keeps_the_page_out_of_review(client, people):
+    response = post(client, people["auteur"], form_data(action="draft"))
+    assert response.status_code == 302
+    page = ContributionPage.objects.get()
+    assert not page.live
+    assert not WorkflowState.objects.exists()
+    assert statuses(people["auteur"]) == [("draft", "Brouillon, pas encore envoyé en relecture")]
+
+
+def test_a_draft_needs_only_its_title(client, people):
+    response = save_draft(client, people["auteur"], title="Une idée à creuser")
+    assert response.status_code == 302
+    assert ContributionPage.objects.get().draft_title == "Une idée à creuser"
+
+
+def test_a_draft_without_a_title_is_explained_and_nothing_is_created(client, people):
+    response = save_draft(client, people["auteur"], summary="Sans titre")
+    assert response.status_code == 400
+    assert "Rien n’a été enregistré" in response.content.decode()
+    assert nothing_created()
+
+
+def test_the_list_links_a_draft_to_the_page_that_finishes_it(client, people):
+    post(client, people["auteur"], form_data(action="draft"))
+    content = client.get(reverse("editorial:list")).content.decode()
+    assert f'href="{edit_url()}"' in content
+    assert "Terminer et envoyer" in content
+
+
+def test_the_draft_comes_back_as_the_member_typed_it(client, people):
+    post(client, people["auteur"], form_data(action="draft", text="Un\n\nDeux [lien](/c/)"))
+    response = client.get(edit_url())
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["title"].value() == "Accueillir sans écran"
+    assert form["text"].value() == "Un\n\nDeux [lien](/c/)"
+    assert form["preconisations"].value() == (
+        "Garder un guichet : ouvert sans rendez-vous\nFormer les agents"
+    )
+    assert form["on_behalf_of"].value() == ["personnes-accompagnees"]
+    assert form["contribution_type"].value() == "temoignage"
+
+
+def test_saving_the_draft_again_keeps_it_a_draft_with_the_changes(client, people):
+    post(client, people["auteur"], form_data(action="draft"))
+    response = client.post(edit_url(), form_data(title="Titre revu", action="draft"))
+    assert response.status_code == 302
+    page = ContributionPage.objects.get()
+    assert page.get_latest_revision_as_object().title == "Titre revu"
+    assert not WorkflowState.objects.exists()
+
+
+def test_finishing_a_draft_sends_it_to_its_colleges_referents(client, people):
+    post(client, people["auteur"], form_data(action="draft"))
+    response = client.post(edit_url(), form_data(action="submit"))
+    assert response.status_code == 302
+    assert statuses(people["auteur"]) == [
+        ("college_review", "En relecture par les référents du collège Personnes accompagnées")
+    ]
+
+
+def test_sending_an_incomplete_draft_is_explained_and_nothing_changes(client, people):
+    save_draft(client, people["auteur"], title="Une idée à creuser")
+    revisions = ContributionPage.objects.get().revisions.count()
+    response = client.post(edit_url(), {"title": "Une idée à creuser", "action": "submit"})
+    assert response.status_code == 400
+    assert "Choisissez le genre de votre contribution." in response.content.decode()
+    assert ContributionPage.objects.get().revisions.count() == revisions
+    assert not WorkflowState.objects.exists()
+
+
+# -- changes requested, then sent back ---------------------------------------------------
+
+
+def reject(client, user, comment: str = "Ajoutez un exemple de quartier."):
+    client.force_login(user)
+    page = ContributionPage.objects.get()
+    task_state = page.current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "reject", task_state.pk])
+    return client.post(url, {"comment": comment})
+
+
+def sent_back(client, people) -> None:
+    """A proposal the college's referent sent back with a comment; the proposer logged in."""
+    post(client, people["auteur"])
+    reject(client, people["ref-pa"])
+    client.force_login(people["auteur"])
+
+
+def test_the_list_links_a_proposal_sent_back_to_its_edit_page(client, people):
+    sent_back(client, people)
+    content = client.get(reverse("editorial:list")).content.decode()
+    assert "Modifications demandées" in content
+    assert f'href="{edit_url()}"' in content
+
+
+def test_the_edit_page_shows_the_reviewers_comment_beside_the_form(client, people):
+    sent_back(client, people)
+    content = client.get(edit_url()).content.decode()
+    assert "Ce que demande la relecture" in content
+    assert "Ajoutez un exemple de quartier." in content
+    assert "Relecture par les référents du collège" in content
+    assert content.index("Ajoutez un exemple") < content.index('name="title"')
+    assert "Renvoyer en relecture" in content
+
+
+def test_resubmitting_resumes_the_same_review_on_a_new_revision(client, people):
+    sent_back(client, people)
+    state = WorkflowState.objects.get()
+    response = client.post(edit_url(), form_data(text="Avec un exemple : le quartier Nord."))
+    assert response.status_code == 302
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert WorkflowState.objects.count() == 1
+    page = ContributionPage.objects.get()
+    task_state = page.current_workflow_task_state
+    assert task_state.revision_id == page.latest_revision_id
+    assert "le quartier Nord" in str(task_state.revision.as_object().body)
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.workflow.resume").exists()
+    assert statuses(people["auteur"])[0][0] == "college_review"
+
+
+def test_the_referent_reviews_the_new_revision(client, people):
+    sent_back(client, people)
+    client.post(edit_url(), form_data(title="Accueillir sans écran, avec un exemple"))
+    reviewable = TaskState.objects.reviewable_by(people["ref-pa"])
+    assert reviewable.count() == 1
+    assert reviewable.get().revision.as_object().title == "Accueillir sans écran, avec un exemple"
+
+
+def test_changes_asked_by_coordination_go_back_to_coordination(client, people):
+    post(client, people["auteur"])
+    approve(client, people["ref-pa"], ContributionPage.objects.get())
+    reject(client, people["coord"], "Précisez la date.")
+    client.force_login(people["auteur"])
+    assert "Précisez la date." in client.get(edit_url()).content.decode()
+    client.post(edit_url(), form_data())
+    assert statuses(people["auteur"])[0] == (
+        "coordination_review",
+        "En relecture par la coordination",
+    )
+
+
+def test_attachments_stay_unless_the_member_unticks_them(client, people):
+    post(client, people["auteur"], form_data(attachments=[pdf("a.pdf"), pdf("b.pdf")]))
+    reject(client, people["ref-pa"])
+    client.force_login(people["auteur"])
+    documents = {document.title: document.pk for document in Document.objects.all()}
+    client.post(edit_url(), form_data(keep_attachments=[str(documents["a"])]))
+    page = ContributionPage.objects.get().get_latest_revision_as_object()
+    assert [attachment.document.title for attachment in page.attachments.all()] == ["a"]
+
+
+def test_a_bad_date_when_sending_back_is_explained_and_changes_nothing(client, people):
+    sent_back(client, people)
+    revisions = ContributionPage.objects.get().revisions.count()
+    response = client.post(edit_url(), form_data(date="31/02/2025"))
+    assert response.status_code == 400
+    assert "Cette date n’existe pas" in response.content.decode()
+    assert ContributionPage.objects.get().revisions.count() == revisions
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
+@pytest.mark.parametrize("who", ["ref-pa", "formation", "coord"])
+def test_nobody_but_the_proposer_may_open_or_post_the_edit_page(client, people, who):
+    sent_back(client, people)
+    client.force_login(people[who])
+    assert client.get(edit_url()).status_code == 404
+    assert client.post(edit_url(), form_data(title="Pris en main")).status_code == 404
+    assert ContributionPage.objects.get().get_latest_revision_as_object().title != "Pris en main"
+
+
+def test_an_anonymous_reader_is_sent_to_login_from_the_edit_page(client, people):
+    sent_back(client, people)
+    client.logout()
+    response = client.post(edit_url(), form_data(title="Pris en main"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
+def test_a_proposal_in_review_cannot_be_edited(client, people):
+    post(client, people["auteur"])
+    response = client.post(edit_url(), form_data(title="Changé en cours de route"))
+    assert response.status_code == 302
+    assert ContributionPage.objects.get().get_latest_revision_as_object().title != (
+        "Changé en cours de route"
+    )
+
+
+def test_an_unknown_proposal_is_not_found(client, people):
+    client.force_login(people["auteur"])
+    assert client.get(reverse("editorial:edit", args=[999999])).status_code == 404
+
+
+# -- withdrawn, refused ------------------------------------------------------------------
+
+
+def test_a_draft_can_be_withdrawn(client, people):
+    post(client, people["auteur"], form_data(action="draft"))
+    assert client.post(withdraw_url()).status_code == 302
+    assert statuses(people["auteur"]) == [("withdrawn", "Retirée")]
+    assert client.get(edit_url()).status_code == 302  # back to the list: no longer editable
+
+
+def test_a_proposal_sent_back_can_be_withdrawn(client, people):
+    sent_back(client, people)
+    client.post(withdraw_url())
+    assert statuses(people["auteur"]) == [("withdrawn", "Retirée")]
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_CANCELLED
+
+
+def test_a_review_cancelled_by_coordination_makes_the_proposal_refused(client, people):
+    post(client, people["auteur"])
+    WorkflowState.objects.get().cancel(user=people["coord"])
+    assert statuses(people["auteur"]) == [("refused", "Refusée")]
+    client.force_login(people["auteur"])
+    assert client.post(edit_url(), form_data()).status_code == 302
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_CANCELLED
+
+
+def test_a_referent_refusal_shows_its_reason_to_the_proposer(client, people):
+    post(client, people["auteur"])
+    client.force_login(people["ref-pa"])
+    page = ContributionPage.objects.get()
+    url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[page.pk, "refuse", page.current_workflow_task_state.pk],
+    )
+    client.post(url, {"comment": "Hors du sujet du dossier."})
+    item = proposals_of(people["auteur"])[0]
+    assert (item.status_code, item.status_label, item.comment) == (
+        "refused",
+        "Refusée",
+        "Hors du sujet du dossier.",
+    )
+
+
+def test_restarting_a_refused_review_in_the_admin_reopens_the_proposal(client, people):
+    post(client, people["auteur"])
+    page = ContributionPage.objects.get()
+    WorkflowState.objects.get().cancel(user=people["coord"])
+    page.get_workflow().start(page, people["coord"])
+    assert statuses(people["auteur"])[0][0] == "college_review"
+
+
+# -- closed proposals in the admin --------------------------------------------------------
+
+
+def closed_and_open(client, people) -> None:
+    """Two proposals in « Dossier ouvert »: one withdrawn, one still in review."""
+    post(client, people["auteur"], form_data(title="Proposition retirée"))
+    client.post(reverse("editorial:withdraw", args=[ContributionPage.objects.get().pk]))
+    post(client, people["auteur"], form_data(title="Proposition en cours"))
+    client.get(reverse("editorial:list"))  # reads the messages that quote the titles
+
+
+def test_closed_proposals_do_not_pile_up_in_the_dossiers_explorer(client, people):
+    closed_and_open(client, people)
+    client.force_login(people["coord"])
+    response = client.get(reverse("wagtailadmin_explore", args=[dossier().pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Proposition en cours" in content
+    assert "Proposition retirée" not in content
+
+
+def test_coordination_finds_closed_proposals_in_their_own_list(client, people):
+    closed_and_open(client, people)
+    client.force_login(people["coord"])
+    response = client.get(reverse("editorial_closed_proposals"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Proposition retirée" in content and "Retirée par son auteur" in content
+    assert "Proposition en cours" not in content
+
+
+@pytest.mark.parametrize("who", ["ref-pa", "ref-formation", "formation"])
+def test_others_cannot_open_the_closed_proposals_list(client, people, who):
+    closed_and_open(client, people)
+    client.force_login(people[who])
+    response = client.get(reverse("editorial_closed_proposals"), follow=True)
+    assert "Proposition retirée" not in response.content.decode()
+    assert response.redirect_chain or response.status_code == 403
+
+
+def test_the_closed_proposals_menu_item_is_for_coordination_only(client, people):
+    client.force_login(people["ref-formation"])
+    assert reverse("editorial_closed_proposals") not in client.get("/admin/").content.decode()
+    client.force_login(people["coord"])
+    assert reverse("editorial_closed_proposals") in client.get("/admin/").content.decode()
+
+
+def test_a_withdrawn_proposal_is_never_shown_on_the_site(client, people):
+    closed_and_open(client, people)
+    withdrawn = ContributionPage.objects.get(title="Proposition retirée")
+    client.force_login(people["coord"])
+    assert client.get(withdrawn.url or "/c/d/ouvert/proposition-retiree/").status_code == 404
+    assert "Proposition retirée" not in client.get(dossier().url).content.decode()
+
+
+def test_a_referent_of_another_college_sees_no_proposal_in_the_dossiers_explorer(client, people):
+    closed_and_open(client, people)
+    client.force_login(people["ref-formation"])
+    response = client.get(reverse("wagtailadmin_explore", args=[dossier().pk]), follow=True)
+    content = response.content.decode()
+    assert "Proposition retirée" not in content
+    assert "Proposition en cours" not in content

@@ -349,3 +349,32 @@ def test_rejection_is_in_the_audit_log_with_its_comment(client, people):
     entry = PageLogEntry.objects.get(page=page("pa"), action="wagtail.workflow.reject")
     assert entry.user.username == "ref-pa"
     assert entry.data["comment"] == "À revoir."
+
+
+# -- refusing for good ---------------------------------------------------------------
+
+
+def test_referent_of_the_contributions_college_may_refuse_for_good(people):
+    submit("pa", people["auteur"])
+    assert "refuse" in action_names("pa", people["ref-pa"])
+
+
+def test_refusal_cancels_the_review_and_keeps_the_reason(client, people):
+    submit("pa", people["auteur"])
+    task_state = current_task_state("pa")
+    act(client, people["ref-pa"], "pa", "refuse", "Hors du sujet du dossier.")
+    state = page("pa").workflow_states.get()
+    assert state.status == WorkflowState.STATUS_CANCELLED
+    task_state.refresh_from_db()
+    assert (task_state.status, task_state.comment) == (
+        TaskState.STATUS_CANCELLED,
+        "Hors du sujet du dossier.",
+    )
+    assert not page("pa").live
+
+
+def test_referent_of_another_college_cannot_refuse(client, people):
+    submit("pa", people["auteur"])
+    response = act(client, people["ref-formation"], "pa", "refuse", "Non.")
+    assert refused(response)
+    assert page("pa").workflow_states.get().status == WorkflowState.STATUS_IN_PROGRESS

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+# The college step's own action beside approve and reject (« demander des modifications »).
+REFUSE = "refuse"
+
+
 class CollegeReviewTaskState(TaskState):
     """A college review in progress or done: the colleges it was routed to."""
 
@@ -160,7 +164,17 @@ class CollegeReviewTask(Task):
         # task state it acts on: check the task state itself.
         if not self.user_can_moderate(task_state, user):
             raise PermissionDenied
+        if action_name == REFUSE:
+            return self.refuse(task_state, user, kwargs.get("comment", ""))
         return super().on_action(task_state, user, action_name, **kwargs)
+
+    def refuse(self, task_state: TaskState, user, comment: str = "") -> None:
+        """Close the review for good: the workflow is cancelled (a proposal made on the site
+        becomes « refusée », see ``cms.editorial.proposals.mark_cancelled_review``) and the
+        reviewer's reason stays on this step, where its proposer reads it."""
+        task_state.workflow_state.cancel(user=user)
+        # Cancelling empties the comment of the step in progress: put the reason back.
+        TaskState.objects.filter(pk=task_state.pk).update(comment=comment)
 
     def user_can_access_editor(self, obj, user) -> bool:
         return self._moderates(obj, user)
@@ -178,7 +192,8 @@ class CollegeReviewTask(Task):
         if not self._moderates(obj, user):
             return []
         return [
-            ("reject", _("Refuser (demander des modifications)"), True),
+            ("reject", _("Demander des modifications"), True),
+            (REFUSE, _("Refuser définitivement"), True),
             ("approve", _("Approuver"), False),
             ("approve", _("Approuver avec un commentaire"), True),
         ]
