@@ -1,5 +1,6 @@
 from members import admin as members_admin
 from members import (
+    admin_account,  # noqa: F401  (the account page without the name and e-mail panel)
     admin_dashboard,  # noqa: F401  (registers the dashboard's hooks)
     admin_name_change,
 )

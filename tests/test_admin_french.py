@@ -13,7 +13,7 @@ from html import unescape
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Task, Workflow
 
 from members.models import AdhesionRequest
 
@@ -144,3 +144,54 @@ def test_the_dashboard_summary_counts_images_in_lower_case(coordination):
     html = html_of(coordination, "/admin/")
     assert "0 image" in html and "0 document" in html
     assert "0 Image" not in html and "0 Document" not in html
+
+
+def test_the_page_types_usage_report_names_types_as_written_without_model_names(coordination):
+    html = html_of(coordination, "/admin/reports/page-types-usage/results/")
+    assert "Page de texte" in html and "Liste des dossiers thématiques" in html
+    assert "Page De Texte" not in html and "Liste Des" not in html
+    assert "cms.standardpage" not in html and ">App<" not in html.replace(" ", "")
+
+
+def test_the_account_page_offers_no_english_list_of_time_zones(coordination):
+    html = html_of(coordination, "/admin/account/")
+    assert "Africa/Abidjan" not in html and "current_time_zone" not in html
+    assert "Langue préférée" in html
+
+
+def test_the_account_page_calls_a_locale_a_language(coordination):
+    html = html_of(coordination, "/admin/account/")
+    assert "Région" not in html
+    assert ">Langue<" in html.replace("\n", "").replace(" ", "")
+
+
+def test_the_account_page_does_not_change_the_name_without_coordination(coordination, people):
+    # A name changes once coordination confirms it, an address once its owner follows the
+    # link sent to it (both from « Mon profil »): the admin's name and e-mail panel is gone.
+    html = html_of(coordination, "/admin/account/")
+    assert 'name="name_email-first_name"' not in html
+    assert 'name="name_email-email"' not in html
+    coordination.post(
+        "/admin/account/",
+        {
+            "name_email-first_name": "Autre",
+            "name_email-last_name": "Nom",
+            "name_email-email": "x@example.org",
+        },
+    )
+    user = people["coord"]
+    user.refresh_from_db()
+    assert (user.first_name, user.email) != ("Autre", "x@example.org")
+
+
+def test_wagtails_default_workflow_has_a_french_name(coordination):
+    for model in (Task, Workflow):
+        assert not model.objects.filter(name__contains="Moderators").exists()
+    assert Workflow.objects.filter(name__startswith="Approbation par les modérateurs").exists()
+
+
+def test_the_aging_pages_report_names_no_none_publisher(coordination):
+    a_page_under_the_root().save_revision().publish()
+    html = html_of(coordination, "/admin/reports/aging-pages/results/")
+    assert "None" not in html
+    assert "Publiée par" in html
