@@ -519,14 +519,20 @@ SCREENSHOTS = os.environ.get("RESTITUTION_SCREENSHOTS", "")
 
 @pytest.fixture
 def restitution_server(live_server, site) -> dict:
-    RestitutionReport.objects.create(
+    done = RestitutionReport.objects.create(
         year=YEAR, convention=convention(), convention_title="Convention régionale",
         audience="public", state="terminee", progress=100, finished_at=timezone.now(),
+    )  # fmt: skip
+    running = RestitutionReport.objects.create(
+        year=YEAR, convention=convention(), convention_title="Convention régionale",
+        audience="membres", state="en_cours", progress=45, step="Écriture du PDF",
     )  # fmt: skip
     query = f"?year={YEAR}&convention={convention().pk}&audience=membres"
     return {
         "screen": live_server.url + SCREEN,
         "preview": live_server.url + SCREEN + "apercu/" + query,
+        "running": live_server.url + f"{SCREEN}{running.pk}/",
+        "done": live_server.url + f"{SCREEN}{done.pk}/",
         "cookies": session_cookies("coord", live_server.url),
     }
 
@@ -534,9 +540,7 @@ def restitution_server(live_server, site) -> dict:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_preview_passes_axe_and_the_screen_reads_at_every_width(
-    restitution_server, chromium, width
-):
+def test_the_screen_status_and_preview_pass_axe_at_every_width(restitution_server, chromium, width):
     with browser_session(chromium) as browser:
         context = new_context(
             browser, restitution_server["cookies"], viewport={"width": width, "height": 900}
@@ -545,8 +549,17 @@ def test_the_preview_passes_axe_and_the_screen_reads_at_every_width(
         page.goto(restitution_server["screen"])
         expect(page.get_by_role("heading", level=1)).to_have_text("Restitution annuelle")
         expect(page.get_by_label("Année")).to_be_visible()
+        assert_no_blocking_violations(page)
         if SCREENSHOTS:
             page.screenshot(path=str(Path(SCREENSHOTS) / f"screen-{width}.png"), full_page=True)
+        page.goto(restitution_server["running"])
+        expect(page.get_by_role("status").filter(has_text="étape")).to_contain_text("45 %")
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"status-{width}.png"), full_page=True)
+        # The finished one: the running one reloads itself every few seconds, under axe too.
+        page.goto(restitution_server["done"])
+        expect(page.get_by_role("link", name="Télécharger le PDF")).to_be_visible()
+        assert_no_blocking_violations(page)
         page.goto(restitution_server["preview"])
         expect(page.get_by_role("heading", level=1)).to_contain_text("Restitution 2024")
         expect(page.get_by_role("img", name="Préconisations par état en 2024")).to_be_visible()

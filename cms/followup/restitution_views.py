@@ -147,7 +147,7 @@ class RestitutionStatusView(CoordinationView):
     """Where a generation stands; reloads itself until it is finished."""
 
     template_name = "followup/restitution_status.html"
-    page_title = "Restitution annuelle : génération"
+    page_title = "Suivi de génération"
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
