@@ -10,15 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from cms.reglement.models import CollegeApproval, VersionApproval
 from cms.reglement.views import person_name
-from members.permissions import is_coordination
+from members.admin_screens import RestrictedAdminScreen
 from shared.spreadsheet import csv_bytes
 
 CSV_HEADER = ["Règlement", "Version", "État", "Collège", "Approuvée le", "Enregistrée par"]
@@ -68,18 +65,12 @@ def approval_rows() -> list[ApprovalRow]:
     return rows
 
 
-class ApprovalsView(WagtailAdminTemplateMixin, TemplateView):
+class ApprovalsView(RestrictedAdminScreen):
+    """For coordination only (RestrictedAdminScreen's default)."""
+
     template_name = "reglement/admin/approvals.html"
     page_title = "Règlement : approbations"
     header_icon = "list-ol"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs):
-        if not is_coordination(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self) -> list[dict]:
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.GET.get("format") == "csv":
