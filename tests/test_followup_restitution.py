@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from wagtail.models import ModelLogEntry
 
 from cms.followup import restitution
 from cms.followup.models import RestitutionReport, Status, TimelineEntry, TrackedItem
@@ -339,6 +340,17 @@ def test_coordination_generates_a_report_kept_with_its_files_and_date(
     listing = client.get(SCREEN).content.decode()
     assert f"{SCREEN}{report.pk}/pdf/" in listing and f"{SCREEN}{report.pk}/odt/" in listing
     assert timezone.localtime(report.created_at).strftime("%Y") in listing
+
+
+def test_asking_for_a_report_is_in_the_audit_log(site, client, django_capture_on_commit_callbacks):
+    client.force_login(site["coord"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SCREEN, form_data(audience="membres"))
+    entry = ModelLogEntry.objects.get(action="followup.restitution")
+    assert entry.user == site["coord"] and entry.object_id == str(
+        RestitutionReport.objects.get().pk
+    )
+    assert entry.data == {"year": YEAR, "audience": "membres"}
 
 
 def test_the_task_records_its_progress_step_by_step(site, monkeypatch):

@@ -19,12 +19,20 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
 
 from cms.followup.models import RestitutionReport
 from cms.followup.restitution import Restitution, collect, render_html
 from cms.models import ConventionPage
 from members.permissions import is_coordination
 
+# The audit log's entry of a generation asked (registered in wagtail_hooks).
+RESTITUTION_ASKED = "followup.restitution"
+RESTITUTION_ACTION = (
+    RESTITUTION_ASKED,
+    "Restitution annuelle demandée",
+    "Restitution annuelle demandée (PDF et ODT)",
+)
 REFRESH_SECONDS = 3
 FILE_TYPES = {
     "pdf": ("pdf_file", "application/pdf"),
@@ -136,6 +144,12 @@ class RestitutionView(CoordinationView):
             audience=form.cleaned_data["audience"],
             created_by_id=request.user.pk,
             step="En attente de démarrage",
+        )
+        log(
+            instance=report,
+            action=RESTITUTION_ASKED,
+            user=request.user,
+            data={"year": report.year, "audience": report.audience},
         )
         from cms.followup.tasks import generate_restitution
 

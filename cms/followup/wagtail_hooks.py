@@ -20,6 +20,11 @@ def register_followup_log_actions(actions) -> None:
 # so the item sits in the main menu.
 
 
+@hooks.register("register_log_actions")
+def register_restitution_log_action(actions) -> None:
+    actions.register_action(*restitution_views.RESTITUTION_ACTION)
+
+
 @hooks.register("register_admin_urls")
 def register_restitution_urls() -> list:
     return [
