@@ -157,6 +157,13 @@ def results_context(params: SearchParams, result: SearchResult) -> dict[str, obj
         "facets": facets,
         # No « Affiner » heading over nothing: the block shows when it has a value to offer.
         "has_facets": any(facet["values"] for facet in facets),
+        # Beside « no result »: each active filter with its own link to take it off (the
+        # « Affiner » block is folded on a small screen).
+        "active_filters": [
+            {**facet, "value": facet["values"][0]["label"]}
+            for facet in facets
+            if facet["active"] and facet["values"] and facet["values"][0]["selected"]
+        ],
         "page_count": pages,
         "previous_url": url_with(params, page=params.page - 1) if params.page > 1 else "",
         "next_url": url_with(params, page=params.page + 1) if params.page < pages else "",
@@ -177,7 +184,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     try:
         params = parse_params(request.GET)
     except BadSearch as error:
-        return _page(request, {"params": error.kept, "error": error.for_readers}, status=400)
+        context = {
+            "params": error.kept,
+            "error": error.for_readers,
+            "retry_url": url_with(error.kept) if error.kept.text or error.kept.filters else "",
+        }
+        return _page(request, context, status=400)
     context: dict[str, object] = {"params": params, "answer": None}
     if params.text or params.filters:
         try:

@@ -257,6 +257,16 @@ def test_an_active_filter_without_results_can_still_be_taken_off(client, site):
     assert 'href="?q=logement&amp;sort=relevance"' in response.content.decode()
 
 
+def test_no_result_under_a_filter_links_to_taking_it_off(client, site):
+    response = client.get("/recherche/", {"q": "logement", "year": "1990"})
+
+    assert "Retirer le filtre « Année : 1990 »" in visible_text(response)
+
+
+def test_no_result_without_filter_offers_no_filter_to_take_off(client, site):
+    assert "Retirer le filtre" not in visible_text(client.get("/recherche/", {"q": "zxqwvbn"}))
+
+
 # --- The words stay in the box ---------------------------------------------------------------
 
 
@@ -271,6 +281,14 @@ def test_a_bad_parameter_keeps_the_words_and_says_why_in_french(client, site, ba
     assert search_box(response) == "logement accompagné"
     assert f"{label} :" in visible_text(response)
     assert "relancez la recherche" in visible_text(response)
+
+
+def test_a_bad_parameter_offers_to_search_again_without_it(client, site):
+    response = client.get("/recherche/", {"q": "logement", "page": "x", "theme": "Éthique"})
+
+    assert '<a href="?q=logement&amp;theme=%C3%89thique&amp;sort=relevance">Relancer' in (
+        response.content.decode()
+    )
 
 
 def test_a_bad_year_is_left_aside_and_valid_filters_are_kept(client, site):
