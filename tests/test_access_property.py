@@ -1,6 +1,8 @@
 """Property: for random page trees, restrictions and readers, every surface agrees with
-Wagtail's own serve decision (serving, listings, the directory, the JSON endpoint, feeds
-and files)."""
+Wagtail's own serve decision (serving, listings, the directory, the JSON endpoints, feeds
+and files), and so does every surface of the préconisations' follow-up (issue 15): the
+board, its CSV, the item pages, the dossier pages, the API and the board's feeds show an
+item exactly to whoever is served its source contribution."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from hypothesis import strategies as st
 from wagtail.documents.models import Document
 
 from cms.access import can_view_page, visible_pages
+from cms.followup.models import FollowupBoardPage, TrackedItem
 from cms.models import ContributionAttachment, ContributionPage, DossierPage, MemberDirectoryPage
+from cms.notifications.tokens import owner_of_feed_token, regenerate_feed_token
 from tests.conftest import COLLEGES, load
 
 # Each example loads a site into the database: few examples, no deadline, and the
@@ -37,7 +41,8 @@ visibilities = st.one_of(
 )
 contributions = st.lists(st.tuples(visibilities, st.booleans()), min_size=1, max_size=2)
 dossiers = st.lists(st.tuples(visibilities, contributions), min_size=1, max_size=2)
-trees = st.tuples(visibilities, visibilities, dossiers, visibilities)
+# convention, dossier index, dossiers, directory, follow-up board
+trees = st.tuples(visibilities, visibilities, dossiers, visibilities, visibilities)
 readers = st.lists(
     st.tuples(
         st.sets(st.sampled_from(COLLEGE_SLUGS), max_size=3),
@@ -48,17 +53,29 @@ readers = st.lists(
 )
 
 
+def preconisation_title(number: int) -> str:
+    return f"Préconisation {number} suivie"
+
+
+# Each published préconisation moves to « retenue »: a status change for the board's feeds.
+RETAINED = {"timeline": [{"date": "2022-02-01", "status": "retenue", "text": "Retenue."}]}
+
+
 def content_for(tree, people) -> dict:
-    convention_visibility, index_visibility, dossier_specs, directory_visibility = tree
+    convention_visibility, index_visibility, dossier_specs, directory_visibility, board = tree
     dossier_pages = []
     number = 0
     for d, (dossier_visibility, contribution_specs) in enumerate(dossier_specs):
         children = []
         for visibility, live in contribution_specs:
             number += 1
+            preconisation: dict = {"title": preconisation_title(number)}
+            if live:
+                preconisation["followup"] = RETAINED
             children.append(
                 {"type": "contribution", "slug": f"c{number}", "title": f"Contribution-{number}",
-                 "date": "2022-01-01", "visibility": visibility, "live": live}
+                 "date": "2022-01-01", "visibility": visibility, "live": live,
+                 "preconisations": [preconisation]}
             )  # fmt: skip
         dossier_pages.append(
             {"type": "dossier", "slug": f"d{d}", "title": f"Dossier-{d}", "theme": "Thème",
@@ -79,7 +96,9 @@ def content_for(tree, people) -> dict:
                 {"type": "dossier_index", "slug": "idx", "title": "Index",
                  "visibility": index_visibility, "children": dossier_pages},
                 {"type": "directory", "slug": "annuaire", "title": "Annuaire",
-                 "visibility": directory_visibility}]}
+                 "visibility": directory_visibility},
+                {"type": "followup_board", "slug": "suivi", "title": "Suivi",
+                 "visibility": board}]}
         ],
     }  # fmt: skip
 
@@ -147,6 +166,62 @@ def check_reader(user, documents) -> None:
         status = client.get(document.url).status_code
         edits_files = reader.is_authenticated and reader.has_perm("wagtaildocs.choose_document")
         assert (status == 200) is (served[page_pk] or edits_files)
+
+    check_followup(client, user, reader, served)
+
+
+def titles_in(content: str, items) -> set[str]:
+    return {item.title for item in items if item.title in content}
+
+
+def check_followup(client: Client, user, reader, served: dict[int, bool]) -> None:
+    """Every surface of the follow-up shows an item iff its contribution is served."""
+    items = list(TrackedItem.objects.all())
+    assert {item.contribution_id for item in items} == set(
+        ContributionPage.objects.live().values_list("pk", flat=True)
+    )
+    expected = {item.title for item in items if served[item.contribution_id]}
+
+    for item in items:
+        page = client.get(f"/preconisations/{item.pk}/")
+        assert (page.status_code == 200) is served[item.contribution_id]
+        detail = client.get(f"/api/preconisations/{item.pk}/")
+        assert (detail.status_code == 200) is served[item.contribution_id]
+    listed = client.get("/api/preconisations/").json()["results"]
+    assert {result["title"] for result in listed} == expected
+
+    for dossier in DossierPage.objects.all():
+        response = client.get(dossier.url)
+        if response.status_code == 200:
+            in_dossier = [item for item in items if item.dossier_id == dossier.pk]
+            shown = {item.title for item in in_dossier if served[item.contribution_id]}
+            assert titles_in(response.content.decode(), in_dossier) == shown
+
+    board = FollowupBoardPage.objects.get()
+    board_served = client.get(board.url).status_code == 200
+    assert can_view_page(reader, board) is board_served
+    csv = client.get(board.url + "export/csv/")
+    api = client.get("/api/preconisations/", {"tableau": board.pk})
+    if not board_served:
+        assert csv.status_code != 200
+        assert api.status_code == 404
+    else:
+        assert titles_in(client.get(board.url).content.decode(), items) == expected
+        assert titles_in(csv.content.decode("utf-8-sig"), items) == expected
+        assert {result["title"] for result in api.json()["results"]} == expected
+
+    if user is None:  # the board's public feed is the anonymous reader's
+        feed = client.get(f"/flux/preconisations/{board.pk}/")
+        assert (feed.status_code == 200) is board_served
+        if board_served:
+            assert titles_in(feed.content.decode(), items) == expected
+        return
+    token = regenerate_feed_token(user)
+    private = Client().get(f"/flux/prive/{token}/preconisations/{board.pk}/")
+    if owner_of_feed_token(token) is None or not board_served:
+        assert private.status_code == 404
+    else:
+        assert titles_in(private.content.decode(), items) == expected
 
 
 @pytest.fixture
