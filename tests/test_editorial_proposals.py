@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.documents.models import Document
@@ -790,3 +791,14 @@ def test_a_referent_of_another_college_sees_no_proposal_in_the_dossiers_explorer
     content = response.content.decode()
     assert "Proposition retirée" not in content
     assert "Proposition en cours" not in content
+
+
+def test_the_member_homes_section_links_a_proposal_sent_back_to_its_edit_page(rf, people):
+    from cms.editorial.home_section import my_proposals
+
+    post(Client(), people["auteur"])
+    reject(Client(), people["ref-pa"])
+    request = rf.get("/")
+    request.user = people["auteur"]
+    [item] = my_proposals(request).items
+    assert (item.status, item.url) == ("Modifications demandées", edit_url())

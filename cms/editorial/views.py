@@ -93,6 +93,18 @@ RESENT = (
 )
 
 
+SAVED_NOT_SENT = (
+    "Vos modifications sont enregistrées, sans être renvoyées. Renvoyez votre proposition "
+    "en relecture depuis Mes propositions quand elle est prête."
+)
+
+
+def _saved_message(draft: bool, sent_back: bool) -> str:
+    if draft:
+        return SAVED_NOT_SENT if sent_back else DRAFT_SAVED
+    return RESENT if sent_back else SENT
+
+
 def saves_draft(request: HttpRequest) -> bool:
     """Which button sent the form: « Enregistrer le brouillon » or « Envoyer en relecture »."""
     return request.method == "POST" and request.POST.get("action") == "draft"
@@ -173,8 +185,7 @@ def edit_proposal(request: HttpRequest, page_id: int) -> HttpResponse:
             messages.error(request, "Cette proposition ne peut plus être modifiée.")
             return redirect("editorial:list")
         else:
-            sent_back = status.status_code != DRAFT
-            messages.success(request, DRAFT_SAVED if draft else RESENT if sent_back else SENT)
+            messages.success(request, _saved_message(draft, sent_back=status.status_code != DRAFT))
             return redirect("editorial:list")
     return render(
         request,
