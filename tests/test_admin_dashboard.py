@@ -15,7 +15,9 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.admin.navigation import get_site_for_user
 from wagtail.models import Page, PageViewRestriction
@@ -229,3 +231,26 @@ def test_referent_sees_the_proposal_of_her_college_waiting_for_her_review(users)
     panel = dashboard(users["referente"]).split("Propositions à relire", 1)[1]
     assert page.title in panel
     assert "1 proposition attend votre relecture" in panel
+
+
+# -- a fixed number of queries ------------------------------------------------------------------
+
+
+def queries_for_dashboard(user) -> int:
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(HOME).status_code == 200
+    return len(captured)
+
+
+def test_the_dashboard_asks_as_many_queries_for_two_requests_as_for_ten(users):
+    for number in range(2):
+        adhesion_request(first_name=f"Personne {number}", email=f"p{number}@example.org")
+        ContactMessage.objects.create(subject=f"Question {number}", message="Bonjour")
+    few = queries_for_dashboard(users["coordination"])
+    for number in range(2, 10):
+        adhesion_request(first_name=f"Personne {number}", email=f"p{number}@example.org")
+        ContactMessage.objects.create(subject=f"Question {number}", message="Bonjour")
+    # One more query per panel at most: the count, once there are more rows than lines.
+    assert queries_for_dashboard(users["coordination"]) <= few + 2
