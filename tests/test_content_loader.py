@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Revision
 
 from cms.content_loader import ContentError, ContentLoader
+from cms.followup.models import FollowupBoardPage, TimelineEntry, TrackedItem
 from cms.models import ContributionPage, DossierPage, EventPage, ReglementPage
 from members.models import College, Member, Organisation, Territory
 from tests.conftest import COLLEGES, DEMO_CONTENT, load
@@ -439,3 +440,14 @@ def test_if_empty_skips_a_site_that_already_has_pages(tmp_path, capsys):
     other.write_text(json.dumps({"colleges": [{"slug": "nouveau", "name": "Nouveau collège"}]}))
     call_command("load_content", str(other), "--if-empty")
     assert not College.objects.filter(slug="nouveau").exists()
+
+
+@pytest.mark.django_db
+def test_if_empty_loads_the_demo_and_its_followup_on_an_empty_site(capsys):
+    # The loading path of `make run`: an empty site gets the whole demo, follow-up included.
+    call_command("load_content", str(DEMO_CONTENT), "--if-empty")
+    assert FollowupBoardPage.objects.live().count() == 1
+    assert TrackedItem.objects.exclude(status="proposee").exists()
+    assert TimelineEntry.objects.exists()
+    call_command("load_content", str(DEMO_CONTENT), "--if-empty")
+    assert "non rechargé" in capsys.readouterr().out

@@ -9,6 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from cms.content_loader.page_types import PAGE_TYPES as LOADABLE_PAGE_TYPES
+from cms.followup.models import (
+    STATUSES_WITH_REASON,
+    FollowupBoardPage,
+    Status,
+    TimelineEntry,
+    TrackedItem,
+)
 from cms.models import (
     ContributionPage,
     ConventionPage,
@@ -178,3 +185,39 @@ def test_public_pages_show_accompanied_authors_by_first_name_and_initial(client,
         response = client.get(contribution.url)
         if response.status_code == 200:
             assert "Haddad" not in response.content.decode()
+
+
+# --- the demo's follow-up of préconisations (issue 15, item 7) -----------------------
+
+
+def test_demo_follows_preconisations_in_every_status(demo):
+    counts = {status: TrackedItem.objects.filter(status=status).count() for status in Status}
+    assert all(counts.values()), counts
+    # Most are still on their way: more proposées, retenues or en cours than closed ones.
+    open_items = counts[Status.PROPOSEE] + counts[Status.RETENUE] + counts[Status.EN_COURS]
+    assert open_items > counts[Status.REALISEE] + counts[Status.ABANDONNEE]
+
+
+def test_demo_closed_preconisations_say_why(demo):
+    closed = TrackedItem.objects.filter(status__in=STATUSES_WITH_REASON)
+    assert closed.exists()
+    assert not closed.filter(status_reason="").exists()
+
+
+def test_demo_timeline_spans_several_years_with_carriers_and_evidence(demo):
+    years = set(TimelineEntry.objects.values_list("date__year", flat=True))
+    assert {2024, 2025, 2026} <= years
+    assert TimelineEntry.objects.filter(evidence_page__isnull=False).exists()
+    assert TrackedItem.objects.filter(carrier_organisations__isnull=False).exists()
+    assert TrackedItem.objects.filter(target_date__isnull=False).exists()
+
+
+def test_demo_board_shows_college_only_preconisations_to_their_colleges_only(client, demo):
+    board = FollowupBoardPage.objects.get()
+    secret = "Une permanence au pied des immeubles"
+    query = {"college": "developpement-local", "etat": "en_cours"}  # one page of the board
+    assert secret not in client.get(board.url, query).content.decode()
+    client.force_login(get_user_model().objects.get(username="rachid"))
+    assert secret in client.get(board.url, query).content.decode()
+    client.force_login(get_user_model().objects.get(username="patricia"))
+    assert secret not in client.get(board.url, query).content.decode()
