@@ -11,7 +11,8 @@ each size and store it times ``store.rebuild(...)`` (documents per second; from 
 store, after an untimed warm-up rebuild of 2,000 documents per store), then runs a
 fixed set of queries for three readers (anonymous, a member of one college, coordination),
 ``--rounds`` times after one warm-up round, and prints p50 / p95 / p99 latencies and the
-result counts (a reader who holds more tokens must never find fewer documents). It ends
+result counts (a reader who holds more tokens must never find fewer documents), then what
+« Vouliez-vous dire » adds: misspelt queries timed with the suggestion and without. It ends
 with a Markdown table and the machine it ran on.
 
 The database store uses ``--database-url`` (default: a SQLite file in /tmp, migrated by
@@ -38,6 +39,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -715,6 +717,71 @@ def print_summary(summary: dict) -> None:
         print(f"    « {bench_query.text} »{extra} | {cells}")
 
 
+# « Vouliez-vous dire » : misspelt queries that find nothing, so the store looks for a
+# suggestion; each is timed with the suggestion, then with it switched off (the same search
+# otherwise), for the member reader. The difference is what the suggestion adds.
+MISSPELT = ("numerik", "fracture numerik", "dematerialisassion", "illektronisme")
+SUGGESTION_READER = "membre d'un collège"
+
+
+@contextmanager
+def suggestions_off(store):
+    """The store searching as usual, but never looking for a suggestion."""
+    from search.stores import elasticsearch
+
+    saved = getattr(store, "suggest_below", None), elasticsearch.SUGGEST_BELOW
+    store.suggest_below = 0  # database store: looks when fewer than this are found
+    elasticsearch.SUGGEST_BELOW = 0
+    try:
+        yield
+    finally:
+        elasticsearch.SUGGEST_BELOW = saved[1]
+        if saved[0] is None:
+            del store.suggest_below
+        else:
+            store.suggest_below = saved[0]
+
+
+def measure_suggestion(store, rounds: int) -> dict:
+    """p50 of the misspelt queries with and without the suggestion (after a warm-up)."""
+    from search.contract import SearchQuery
+
+    tokens = READERS[SUGGESTION_READER]
+
+    def timed(text: str) -> tuple[float, str | None]:
+        query = SearchQuery(text=text, reader_tokens=tokens)
+        times, suggestion = [], None
+        for round_number in range(rounds + 1):
+            started = time.perf_counter()
+            suggestion = store.search(query).suggestion
+            if round_number:
+                times.append(time.perf_counter() - started)
+        return percentile(times, 50), suggestion
+
+    rows = []
+    for text in MISSPELT:
+        with_suggestion, suggestion = timed(text)
+        with suggestions_off(store):
+            without, _ = timed(text)
+        rows.append(
+            {"text": text, "suggestion": suggestion, "with": with_suggestion, "without": without}
+        )
+    return {
+        "queries": rows,
+        "added_p50": percentile([row["with"] - row["without"] for row in rows], 50),
+    }
+
+
+def print_suggestion(measured: dict) -> None:
+    print(f"  « Vouliez-vous dire » ({SUGGESTION_READER}, p50 ms) : avec | sans | ajouté")
+    for row in measured["queries"]:
+        print(
+            f"    « {row['text']} » → {row['suggestion'] or 'aucune'} : {ms(row['with'])} | "
+            f"{ms(row['without'])} | {ms(row['with'] - row['without'])}"
+        )
+    print(f"  la suggestion ajoute {ms(measured['added_p50'])} ms (médiane des requêtes)")
+
+
 WARM_UP_DOCUMENTS = 2000
 WARMED_UP: set[str] = set()
 
@@ -749,6 +816,8 @@ def run_one(label: str, store, documents: list, args) -> dict:
             f"  {len(QUERIES)} requêtes × {len(READERS)} lecteurs × {args.rounds} tours "
             f"(+1 tour de chauffe) en {row['queries_seconds']:.0f} s"
         )
+        row["suggestion"] = measure_suggestion(store, args.rounds)
+        print_suggestion(row["suggestion"])
     except BenchTimeout as error:
         row["error"] = f"interrompu : {error}"
         print(f"  INTERROMPU : {error}")
