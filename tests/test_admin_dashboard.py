@@ -20,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.admin.navigation import get_site_for_user
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageLogEntry, PageViewRestriction
 
 from cms.access import can_view_page
 from cms.contact.models import ContactMessage
@@ -124,6 +124,21 @@ def test_referent_dashboard_names_no_page_awaiting_moderation_she_may_not_view(u
     page.save_revision(user=referente)
     page.get_workflow().start(page, referente)
     assert hidden_titles_in(referente, dashboard(referente)) == []
+
+
+def test_wagtails_own_panels_name_no_page_the_referent_may_not_view(users):
+    # « Vos pages les plus récentes », locked pages, « vos pages en modération »: sylvie
+    # edited, locked and submitted a page of her dossier that only another college sees.
+    sylvie = users["sylvie"]
+    page = ContributionPage.objects.get(slug=HIDDEN_FROM_SYLVIE)
+    PageLogEntry.objects.log_action(page, "wagtail.edit", user=sylvie)
+    page.locked, page.locked_by, page.locked_at = True, sylvie, timezone.now()
+    page.save(update_fields=["locked", "locked_by", "locked_at"])
+    page.save_revision(user=sylvie)
+    page.get_workflow().start(page, sylvie)
+    html = dashboard(sylvie)
+    assert hidden_titles_in(sylvie, html) == []
+    assert page.title in dashboard(users["coordination"])
 
 
 # -- coordination's panels ---------------------------------------------------------------------
