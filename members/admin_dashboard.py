@@ -12,15 +12,18 @@ Two jobs, both on Wagtail's home page (``/admin/``):
   choose files, which are the files the access rule lets them open in the admin
   (``cms.access._edits_files`` asks the same policy).
 - **Panels of what waits for the reader**: adhesion and name change requests (members),
-  the proposals they review, recent changes in the pages they edit, and whatever the
-  features hand in. ``members`` imports no feature (docs/architecture.md): a feature
+  the proposals they review (the editorial feature's « À relire » section of the member
+  home, read through its hook), recent changes in the pages they edit, and whatever the
+  features hand in (messages received: ``cms.contact.dashboard``; next meetings:
+  ``cms.meetings.dashboard``). ``members`` imports no feature (docs/architecture.md): a feature
   registers its panel in its ``wagtail_hooks.py`` with ``dashboard_panel``::
 
       @dashboard_panel("messages-recus", "Messages reçus", 130)
       def messages_panel(request):
           if not may_read(request.user):
               return None  # not for this reader
-          return PanelContent(count=…, count_text=…, lines=[…], more_url=…, empty=…)
+          return listed_panel(waiting_messages, line_of_message, ("message", "messages"),
+                              more_url=…, more_label=…, empty=…)
 
   The function returns None when the panel is not for this reader; otherwise what the
   reader may see and act on, at most ``PANEL_LENGTH`` lines, in a fixed number of queries.
