@@ -98,13 +98,19 @@ def nothing_created() -> bool:
     )
 
 
-def approve(client, user, contribution: ContributionPage):
+def act(client, user, action: str, comment: str = "", contribution=None):
+    """The reviewer acts on the (only) proposal's current step, as from the admin."""
     client.force_login(user)
+    contribution = contribution or ContributionPage.objects.get()
     task_state = contribution.current_workflow_task_state
     url = reverse(
-        "wagtailadmin_pages:workflow_action", args=[contribution.pk, "approve", task_state.pk]
+        "wagtailadmin_pages:workflow_action", args=[contribution.pk, action, task_state.pk]
     )
-    return client.post(url, {"comment": ""})
+    return client.post(url, {"comment": comment})
+
+
+def approve(client, user, contribution: ContributionPage):
+    return act(client, user, "approve", contribution=contribution)
 
 
 # -- the form -----------------------------------------------------------------------
@@ -314,6 +320,10 @@ def statuses(user) -> list[tuple[str, str]]:
     return [(item.status_code, item.status_label) for item in proposals_of(user)]
 
 
+def with_comment(user) -> list[tuple[str, str, str]]:
+    return [(item.status_code, item.status_label, item.comment) for item in proposals_of(user)]
+
+
 def test_new_proposal_is_listed_as_in_review_by_its_college(client, people):
     post(client, people["auteur"])
     assert statuses(people["auteur"]) == [
@@ -344,19 +354,10 @@ def test_proposal_goes_from_the_site_form_to_publication(client, people):
 
 def test_proposal_sent_back_shows_changes_requested_with_the_reviewers_comment(client, people):
     post(client, people["auteur"])
-    page = ContributionPage.objects.get()
-    client.force_login(people["ref-pa"])
-    task_state = page.current_workflow_task_state
-    client.post(
-        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "reject", task_state.pk]),
-        {"comment": "Ajoutez un exemple."},
-    )
-    item = proposals_of(people["auteur"])[0]
-    assert (item.status_code, item.status_label, item.comment) == (
-        "changes_requested",
-        "Modifications demandées",
-        "Ajoutez un exemple.",
-    )
+    act(client, people["ref-pa"], "reject", "Ajoutez un exemple.")
+    assert with_comment(people["auteur"]) == [
+        ("changes_requested", "Modifications demandées", "Ajoutez un exemple.")
+    ]
 
 
 def test_listing_proposals_takes_a_bounded_number_of_queries(client, people):
@@ -558,11 +559,7 @@ def test_sending_an_incomplete_draft_is_explained_and_nothing_changes(client, pe
 
 
 def reject(client, user, comment: str = "Ajoutez un exemple de quartier."):
-    client.force_login(user)
-    page = ContributionPage.objects.get()
-    task_state = page.current_workflow_task_state
-    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "reject", task_state.pk])
-    return client.post(url, {"comment": comment})
+    return act(client, user, "reject", comment)
 
 
 def sent_back(client, people) -> None:
@@ -706,19 +703,8 @@ def test_a_review_cancelled_by_coordination_makes_the_proposal_refused(client, p
 
 def test_a_referent_refusal_shows_its_reason_to_the_proposer(client, people):
     post(client, people["auteur"])
-    client.force_login(people["ref-pa"])
-    page = ContributionPage.objects.get()
-    url = reverse(
-        "wagtailadmin_pages:workflow_action",
-        args=[page.pk, "refuse", page.current_workflow_task_state.pk],
-    )
-    client.post(url, {"comment": "Hors du sujet du dossier."})
-    item = proposals_of(people["auteur"])[0]
-    assert (item.status_code, item.status_label, item.comment) == (
-        "refused",
-        "Refusée",
-        "Hors du sujet du dossier.",
-    )
+    act(client, people["ref-pa"], "refuse", "Hors du sujet du dossier.")
+    assert with_comment(people["auteur"]) == [("refused", "Refusée", "Hors du sujet du dossier.")]
 
 
 def test_restarting_a_refused_review_in_the_admin_reopens_the_proposal(client, people):
@@ -802,3 +788,25 @@ def test_the_member_homes_section_links_a_proposal_sent_back_to_its_edit_page(rf
     request.user = people["auteur"]
     [item] = my_proposals(request).items
     assert (item.status, item.url) == ("Modifications demandées", edit_url())
+
+
+def test_the_proposer_is_told_of_a_refusal_with_its_reason(
+    client, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    post(client, people["auteur"])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, people["ref-pa"], "refuse", "Hors du sujet du dossier.")
+    [message] = [m for m in mailoutbox if m.to == ["auteur@example.org"]]
+    assert message.subject == "Votre proposition « Accueillir sans écran » n'est pas retenue"
+    assert "Hors du sujet du dossier." in message.body
+
+
+def test_a_withdrawal_sends_no_refusal_email(
+    client, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    post(client, people["auteur"])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(withdraw_url())
+    assert not [m for m in mailoutbox if "n'est pas retenue" in m.subject]

@@ -142,7 +142,7 @@ def test_submission_goes_to_the_college_step(people):
 
 def test_referent_of_the_contributions_college_may_approve(people):
     submit("pa", people["auteur"])
-    assert action_names("pa", people["ref-pa"]) == {"approve", "reject"}
+    assert action_names("pa", people["ref-pa"]) == {"approve", "reject", "refuse"}
 
 
 def test_referent_of_another_college_has_no_action(people):
@@ -215,13 +215,13 @@ def test_referent_has_no_edit_right_outside_the_review(people):
 
 def test_contribution_without_college_is_reviewed_by_coordination_at_the_college_step(people):
     submit("orpheline", people["auteur"])
-    assert action_names("orpheline", people["coord"]) == {"approve", "reject"}
+    assert action_names("orpheline", people["coord"]) == {"approve", "reject", "refuse"}
     assert action_names("orpheline", people["ref-pa"]) == set()
 
 
 def test_college_without_an_active_referent_is_reviewed_by_coordination(people):
     submit("collectivites", people["auteur"])
-    assert action_names("collectivites", people["coord"]) == {"approve", "reject"}
+    assert action_names("collectivites", people["coord"]) == {"approve", "reject", "refuse"}
 
 
 def test_a_newly_appointed_referent_takes_over_from_coordination(people):
@@ -232,7 +232,7 @@ def test_a_newly_appointed_referent_takes_over_from_coordination(people):
                      "colleges": ["collectivites-territoriales"]}]})  # fmt: skip
     apply_roles(Member.objects.get(user__username="ref-ct"), ["member", "referent"])
     referent = users_by_name()["ref-ct"]
-    assert action_names("collectivites", referent) == {"approve", "reject"}
+    assert action_names("collectivites", referent) == {"approve", "reject", "refuse"}
     assert action_names("collectivites", users_by_name()["coord"]) == set()
 
 

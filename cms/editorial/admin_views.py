@@ -8,17 +8,13 @@ how they were closed and a link to their page in the admin.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from cms.editorial.models import CLOSED, Proposal
 from cms.member_home import parent_path, parent_titles
 from cms.models.base import admin_visible_pages
-from members.permissions import is_coordination
+from members.admin_screens import RestrictedAdminScreen
 
 
 def closed_proposals(user) -> QuerySet[Proposal]:
@@ -35,18 +31,12 @@ def closed_page_ids() -> QuerySet:
     return Proposal.objects.filter(closed_as__in=CLOSED).values("page_id")
 
 
-class ClosedProposalsView(WagtailAdminTemplateMixin, TemplateView):
+class ClosedProposalsView(RestrictedAdminScreen):
+    """For coordination only (``RestrictedAdminScreen``): referents get the 403 page."""
+
     template_name = "editorial/admin/closed_proposals.html"
     page_title = "Propositions retirées ou refusées"
     header_icon = "folder-inverse"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs):
-        if not is_coordination(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self) -> list[dict]:
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

@@ -7,13 +7,20 @@
   in French by the templates of ``cms/editorial/templates/wagtailadmin/notifications/``
   (they take precedence over Wagtail's, this app being listed before ``wagtail.admin``).
 - The coordination step is Wagtail's group approval task: Wagtail notifies that group.
+- A refused proposal (its review cancelled by a reviewer) is told to its proposer, with the
+  reason, after the commit (Wagtail sends nothing when a workflow is cancelled); as the
+  rejection e-mail, it follows their « rejected » notification preference.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.mail import EmailNotificationMixin, Notifier
+from wagtail.users.models import UserProfile
 
 from cms.editorial.models import CollegeReviewTaskState, reviewer_group_ids
 from shared.links import absolute_url
@@ -58,3 +65,21 @@ class CollegeReviewSubmissionNotifier(EmailNotificationMixin, Notifier):
 
 
 college_review_submission_notifier = CollegeReviewSubmissionNotifier()
+
+
+def tell_proposer_of_refusal(user, title: str, comment: str) -> None:
+    """After the commit, a French e-mail to the proposer of a refused proposal."""
+    if not user.email or not user.is_active:
+        return
+    if not UserProfile.get_for_user(user).rejected_notifications:
+        return
+    context = {
+        "user": user,
+        "title": title,
+        "comment": comment,
+        "list_url": absolute_url(reverse("editorial:list")),
+        "contact_url": absolute_url(reverse("contact:form")),
+    }
+    subject = render_to_string("editorial/emails/proposal_refused_subject.txt", context).strip()
+    body = render_to_string("editorial/emails/proposal_refused.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))

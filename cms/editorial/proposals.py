@@ -28,6 +28,7 @@ from wagtail.models import Collection, Page, WorkflowState
 from cms.content_loader import text_paragraphs, text_to_html
 from cms.dossiers.pages import ContributionAttachment, ContributionPage, DossierPage
 from cms.editorial.models import CLOSED, REFUSED, WITHDRAWN, Proposal
+from cms.editorial.notifications import tell_proposer_of_refusal
 from cms.editorial.workflow import ensure_review_workflow
 from cms.file_references import check_page_files
 from cms.visibility import Visibility, set_visibility, visibility_of
@@ -264,6 +265,19 @@ def mark_cancelled_review(sender, instance: WorkflowState, user=None, **kwargs) 
         return
     by_proposer = user is not None and user.pk == proposal.proposer_id
     close(proposal, WITHDRAWN if by_proposer else REFUSED)
+    if not by_proposer:
+        # The refusal's reason, if any, is written on the step just after the cancel
+        # (CollegeReviewTask.refuse): read it when the e-mail is written, after the commit.
+        transaction.on_commit(lambda: _tell_refusal(proposal.pk))
+
+
+def _tell_refusal(proposal_id: int) -> None:
+    proposal = Proposal.objects.select_related("page", "proposer").get(pk=proposal_id)
+    state = WorkflowState.objects.for_instance(proposal.page).order_by("-created_at", "-pk")
+    latest = state.select_related("current_task_state").first()
+    comment = latest.current_task_state.comment if latest and latest.current_task_state else ""
+    title = proposal.page.draft_title or proposal.page.title
+    tell_proposer_of_refusal(proposal.proposer, title, comment)
 
 
 def reopen_on_submission(sender, instance: WorkflowState, user=None, **kwargs) -> None:
