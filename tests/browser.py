@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.content_loader import ContentLoader
+from tests.database_copies import OWN_DEMO_COPY, load_demo
 
 DEMO_CONTENT = Path(__file__).resolve().parents[1] / "cms" / "content" / "demo.json"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -49,9 +49,15 @@ def chromium() -> Path:
 
 
 @pytest.fixture
-def site(live_server, transactional_db) -> str:
-    """The live server's base URL, with the demo content loaded."""
-    ContentLoader.from_file(DEMO_CONTENT).load()
+def site(request, live_server, transactional_db, database_copies) -> str:
+    """The live server's base URL, with a fresh copy of the demo content of its own.
+
+    The test may write: its copy is dropped once it is torn down (tests/conftest.py),
+    without being emptied first, and the test database keeps its migrated rows.
+    """
+    SHARED_CHROMIUM.keep = False
+    SHARED_CHROMIUM.stop()  # the copy is taken on Django's own connection
+    request.node.stash[OWN_DEMO_COPY] = database_copies.push_demo(load_demo, throwaway=True)
     return live_server.url
 
 
@@ -118,45 +124,14 @@ def _stop_shared_chromium():
 
 # -- The demo loaded once per module, for tests that only read it ----------------------
 #
-# Loading the demo takes seconds, and most browser tests only read it. ``demo_site_url``
-# serves one load to a module's read-only tests; tests that write use ``site`` (a fresh
-# load, flushed after the test). The content, and the sessions of the demo's readers, are
-# committed before the first test (the server's thread has its own connection on
-# PostgreSQL), and the database goes back to its migrated state (home page, default site)
-# after the module.
+# Most browser tests only read the demo. ``demo_site_url`` serves one copy of it
+# (tests/database_copies.py) to a module's read-only tests; tests that write use ``site``
+# (a copy of their own, dropped after the test). The sessions of the demo's readers are
+# committed in the copy before the first test, and the copy is dropped after the module.
 
 READ_ONLY_FIXTURE = "demo_site_url"
 DEMO_READERS = ("membre", "referente", "odile", "coordination")
 LOGGED_IN: dict[str, str] = {}  # username -> session key, for the module's demo server
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _migrated_state(request):
-    """The migrated database as data, taken before any test changes it (if needed)."""
-    if not any(READ_ONLY_FIXTURE in item.fixturenames for item in request.session.items):
-        yield None
-        return
-    from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
-
-    untested_name = connection.settings_dict["NAME"]
-    request.getfixturevalue("django_db_setup")
-    blocker = request.getfixturevalue("django_db_blocker")
-    with blocker.unblock():
-        # pytest-django sets up the test database for tests that ask for ``db``; read-only
-        # browser tests do not (they need no transaction), so alone they set it up here. Set
-        # up, the connection has moved to the test database: a second set-up would create and
-        # migrate a ``test_test_…`` database for nothing.
-        own_setup = None
-        if connection.settings_dict["NAME"] == untested_name:
-            own_setup = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        state = getattr(connection, "_test_serialized_contents", None)
-        if state is None:
-            state = connection.creation.serialize_db_to_string()
-    yield content_types_first(state)
-    if own_setup is not None:
-        with blocker.unblock():
-            teardown_databases(own_setup, verbosity=0)
 
 
 def content_types_first(state: str) -> str:
@@ -202,16 +177,17 @@ def _log_in_demo_readers() -> None:
 
 
 @pytest.fixture(scope="module")
-def _demo_server(_migrated_state, django_db_blocker):
+def _demo_server(database_copies, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
+    SHARED_CHROMIUM.keep = False
+    SHARED_CHROMIUM.stop()  # the copy is taken on Django's own connection
+    with django_db_blocker.unblock():
+        copy = database_copies.push_demo(load_demo)
+        _log_in_demo_readers()
     server = LiveServer("localhost")
     server._live_server_modified_settings.enable()
     try:
-        with django_db_blocker.unblock():
-            back_to_migrated_state(_migrated_state)
-            ContentLoader.from_file(DEMO_CONTENT).load()
-            _log_in_demo_readers()
         yield server.url
     finally:
         SHARED_CHROMIUM.keep = False
@@ -220,7 +196,7 @@ def _demo_server(_migrated_state, django_db_blocker):
         server.stop()
         server._live_server_modified_settings.disable()
         with django_db_blocker.unblock():
-            back_to_migrated_state(_migrated_state)
+            database_copies.release(copy)
 
 
 @pytest.fixture

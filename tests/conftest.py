@@ -15,6 +15,12 @@ from django.db import transaction
 from pytest_django.plugin import blocking_manager_key
 
 from cms.content_loader import ContentLoader
+from tests.database_copies import (
+    COPIES,
+    OWN_DEMO_COPY,
+    load_demo,
+    skip_flush_of_throwaway_copies,
+)
 
 # Fixtures of the browser tests (chromium, site) live in tests/browser.py.
 pytest_plugins = ["tests.browser"]
@@ -34,12 +40,46 @@ def pytest_configure(config):
     # a worker must not find, rename around or delete the files of another, nor the files
     # left in var/media by earlier runs.
     config.test_media_root = settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="intranet-media-"))
+    skip_flush_of_throwaway_copies()
 
 
 def pytest_unconfigure(config):
     media_root = getattr(config, "test_media_root", None)
     if media_root is not None:
         shutil.rmtree(media_root, ignore_errors=True)
+
+
+# -- Long files first ---------------------------------------------------------------------
+#
+# ``make test`` runs two workers with ``--dist loadfile``: a file stays on one worker, and
+# each worker takes the next file in collection order when it is free. Started last, a long
+# file keeps one worker busy while the other waits; started first, the short files fill the
+# gaps and both workers end together. A file's weight is a rough guess of its duration: a
+# browser test costs seconds, a test on the live server more, another test a fraction of one.
+# Measured outliers (seconds, CI) are listed by name.
+SLOW_FILES = {
+    "tests/test_admin_query_strings.py": 60,
+    "tests/test_url_walk.py": 60,
+    "tests/test_deploy_stack.py": 120,
+    "tests/test_contact_browser.py": 60,
+}
+
+
+def _item_weight(item: pytest.Item) -> float:
+    if item.get_closest_marker("browser") is not None:
+        return 3.0
+    if _commits(item):
+        return 2.0
+    return 0.2
+
+
+def pytest_collection_modifyitems(session, config, items):
+    weights: dict[str, float] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        weights[path] = weights.get(path, SLOW_FILES.get(path, 0.0)) + _item_weight(item)
+    order = {path: rank for rank, path in enumerate(sorted(weights, key=weights.get, reverse=True))}
+    items.sort(key=lambda item: order[item.nodeid.split("::")[0]])  # stable within a file
 
 
 def _commits(item: pytest.Item) -> bool:
@@ -59,10 +99,26 @@ def pytest_runtest_teardown(item, nextitem):
     Django flushes every table after such a test and counts on running them last, as its
     runner and pytest-django order them; pytest-xdist's ``--dist loadfile`` hands a worker
     whole files, so the next test may be any test, and it expects the migrated rows.
+
+    A test that ran on a copy of the demo (tests/database_copies.py) flushed the copy, not
+    the test database: its own copy (``site``) is dropped, a module's copy is replaced with
+    a fresh one for the module's next tests.
     """
+    used_copy = COPIES.active
     yield
+    blocker = item.config.stash[blocking_manager_key]
+    own_copy = item.stash.get(OWN_DEMO_COPY, None)
+    if own_copy is not None:
+        with blocker.unblock():
+            COPIES.release(own_copy)
+        return
     if nextitem is None or not _commits(item):
         return
+    if used_copy is not None:
+        if used_copy is COPIES.active:  # the module goes on with a fresh copy
+            with blocker.unblock():
+                COPIES.refresh()
+        return  # released with its module: the test database was not touched
     from django.db import connection
 
     from tests.browser import back_to_migrated_state, content_types_first
@@ -70,7 +126,7 @@ def pytest_runtest_teardown(item, nextitem):
     state = getattr(connection, "_test_serialized_contents", None)
     if state is None:  # no test of this session asked for a serialized rollback
         return
-    with item.config.stash[blocking_manager_key].unblock():
+    with blocker.unblock():
         back_to_migrated_state(content_types_first(state))
 
 
@@ -172,16 +228,27 @@ def demo_content(db):
     return ContentLoader.from_file(DEMO_CONTENT).load()
 
 
+@pytest.fixture(scope="session")
+def database_copies(django_db_setup, django_db_blocker):
+    """The demo, loaded once per session and copied for each module or test that needs it
+    (tests/database_copies.py); every copy is dropped at the end of the session."""
+    yield COPIES
+    with django_db_blocker.unblock():
+        COPIES.close()
+
+
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
-    """The demo content, loaded once per module and rolled back after it.
+def demo_site(database_copies, django_db_blocker):
+    """The demo content for the module: a fresh copy of the demo database, dropped after it.
 
     Each test still runs in its own savepoint (through the ``db`` fixture), so tests
     of one module cannot see each other's changes.
     """
-    with rolled_back(django_db_blocker):
-        ContentLoader.from_file(DEMO_CONTENT).load()
-        yield
+    with django_db_blocker.unblock():
+        copy = database_copies.push_demo(load_demo)
+    yield
+    with django_db_blocker.unblock():
+        database_copies.release(copy)
 
 
 @pytest.fixture

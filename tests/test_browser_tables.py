@@ -96,6 +96,7 @@ def _other_content() -> dict[str, str]:
 
     from cms.dossiers.pages import DossierPage
     from cms.editorial.proposals import ProposalContent, create_proposal
+    from cms.followup.models import FollowupBoardPage
     from cms.followup.sync import sync_all
     from cms.meetings.pages import EventPage
     from cms.meetings.services import register
@@ -115,7 +116,8 @@ def _other_content() -> dict[str, str]:
     event = EventPage.objects.get(slug="seminaire-acces-aux-droits")
     for user in get_user_model().objects.filter(username__in=ATTENDEES):
         register(event, user, travel_support=True, travel_note="Train depuis Digne-les-Bains.")
-    add_board("paca")
+    if not FollowupBoardPage.objects.filter(slug="suivi").exists():  # the demo has one now
+        add_board("paca")
     sync_all()
     return {}
 
