@@ -17,13 +17,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from cms.followup.models import RestitutionReport
 from cms.followup.restitution import Restitution, collect, render_html
 from cms.models import ConventionPage
+from members.admin_screens import RestrictedAdminScreen
 from members.permissions import is_coordination
 
 # The audit log's entry of a generation asked (registered in wagtail_hooks).
@@ -106,15 +105,10 @@ def _coordination_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-class CoordinationView(WagtailAdminTemplateMixin, TemplateView):
+class CoordinationView(RestrictedAdminScreen):
+    """For coordination only (RestrictedAdminScreen's default)."""
+
     header_icon = "doc-full"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs):
-        _coordination_only(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self) -> list[dict]:
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
 
 class RestitutionView(CoordinationView):
