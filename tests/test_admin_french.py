@@ -195,3 +195,12 @@ def test_the_aging_pages_report_names_no_none_publisher(coordination):
     html = html_of(coordination, "/admin/reports/aging-pages/results/")
     assert "None" not in html
     assert "Publiée par" in html
+
+
+def test_page_types_have_a_french_plural_of_their_own():
+    # Django's default plural adds an « s » to the whole name: « page d'accueils ».
+    from cms.followup.models import FollowupBoardPage
+    from cms.models import HomePage
+
+    assert str(HomePage._meta.verbose_name_plural) == "pages d'accueil"
+    assert str(FollowupBoardPage._meta.verbose_name_plural) == "suivis des préconisations"

@@ -8,26 +8,10 @@ from wagtail.admin.panels import FieldPanel
 
 from cms.content_loader.page_types import PAGE_TYPES
 
-# Page types whose help texts are still missing, in files another helper owns: strict, so
-# that this list must shrink as soon as one is fixed.
-NOT_YET_EXPLAINED = {
-    # cms/followup/models.py: the board's « intro » has no help text yet.
-    "followup_board": "FollowupBoardPage.intro has no help text yet",
-}
-
 
 def page_type_params() -> list:
     """Every page type a content file may name (the content loader's own table)."""
-    return [
-        pytest.param(
-            model,
-            id=model.__name__,
-            marks=[pytest.mark.xfail(strict=True, reason=NOT_YET_EXPLAINED[key])]
-            if key in NOT_YET_EXPLAINED
-            else [],
-        )
-        for key, model in PAGE_TYPES.items()
-    ]
+    return [pytest.param(model, id=model.__name__) for model in PAGE_TYPES.values()]
 
 
 def field_names(panels) -> list[str]:

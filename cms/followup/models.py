@@ -208,7 +208,15 @@ class Endorsement(models.Model):
 class FollowupBoardPage(RoutablePageMixin, IntranetPage):
     """« Suivi des préconisations » of a convention (and of the conventions of its territory)."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Quelques lignes en tête du tableau : ce que l'on suit ici et qui le met à jour. "
+            "La liste des préconisations, leurs filtres et leurs comptes viennent ensuite."
+        ),
+    )
 
     content_panels = IntranetPage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.ConventionPage"]
@@ -216,6 +224,7 @@ class FollowupBoardPage(RoutablePageMixin, IntranetPage):
 
     class Meta:
         verbose_name = _("suivi des préconisations")
+        verbose_name_plural = _("suivis des préconisations")
 
     def get_context(self, request, *args, **kwargs):
         from cms.followup.board import board_context

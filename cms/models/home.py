@@ -42,6 +42,7 @@ class HomePage(IntranetPage):
 
     class Meta:
         verbose_name = _("page d'accueil")
+        verbose_name_plural = _("pages d'accueil")
 
     def feed_path(self) -> str:
         return reverse("feed_contributions")
