@@ -184,12 +184,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     try:
         params = parse_params(request.GET)
     except BadSearch as error:
-        context = {
-            "params": error.kept,
-            "error": error.for_readers,
-            "retry_url": url_with(error.kept) if error.kept.text or error.kept.filters else "",
-        }
-        return _page(request, context, status=400)
+        kept = error.kept
+        retry_url = url_with(kept) if kept.text or kept.filters else ""
+        return _page(
+            request,
+            {"params": kept, "error": error.for_readers, "retry_url": retry_url},
+            status=400,
+        )
     context: dict[str, object] = {"params": params, "answer": None}
     if params.text or params.filters:
         try:
@@ -202,7 +203,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search_api(request: HttpRequest) -> JsonResponse:
-    """GET /api/search/?q=…&college=…&theme=…&type=…&page=… for the logged-in user."""
+    """GET /api/search/?q=…&college=…&theme=…&type=…&page=… for the logged-in user.
+
+    A result's ``type`` is the identifier to filter with, its ``type_label`` what to show."""
     try:
         params = parse_params(request.GET)
     except BadSearch as error:
@@ -212,6 +215,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     except SearchUnavailable:
         return JsonResponse({"error": UNAVAILABLE_MESSAGE}, status=503)
     result = answer.result
+    labels = type_labels()
     return JsonResponse(
         {
             "count": result.count,
@@ -221,6 +225,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                     "url": hit.url,
                     "snippet": hit.snippet,
                     "type": hit.type,
+                    "type_label": type_label(hit.type, labels),
                     "colleges": list(hit.colleges),
                     "theme": hit.theme,
                     "date": hit.date.isoformat() if hit.date else None,

@@ -46,19 +46,11 @@ from tests.pages import (
 )
 from tests.search.test_indexing import engine  # noqa: F401  (each page test on both stores)
 
+MEETING = {"type": "event", "slug": "pleniere", "title": "Plénière sur le logement"}
 MEETINGS = {
-    "type": "event_index",
-    "slug": "rencontres",
-    "title": "Rencontres",
-    "children": [
-        {
-            "type": "event",
-            "slug": "pleniere",
-            "title": "Plénière sur le logement",
-            "start": "2022-11-05T09:30:00+01:00",
-        }
-    ],
-}
+    "type": "event_index", "slug": "rencontres", "title": "Rencontres",
+    "children": [{**MEETING, "start": "2022-11-05T09:30:00+01:00"}],
+}  # fmt: skip
 TEXT_PAGE = {
     "type": "standard",
     "slug": "charte",
@@ -176,6 +168,14 @@ def test_hits_and_facets_show_labels_never_model_names(client, site):
         assert label in text
     for model_name in ("standardpage", "eventpage", "temoignage", "contributionpage"):
         assert model_name not in text
+
+
+def test_the_api_gives_each_result_its_type_label_beside_its_type(client, site):
+    results = client.get("/api/search/", {"q": "logement"}).json()["results"]
+    types = {result["type"]: result["type_label"] for result in results}
+
+    assert types["standardpage"] == "Page de texte"
+    assert types["temoignage"] == "Témoignage"
 
 
 def test_a_restricted_type_is_no_facet_for_an_outsider_and_one_for_its_college(client, site):
@@ -325,13 +325,17 @@ def test_no_result_keeps_the_words_and_says_so(client, site):
     assert "Essayez d’autres mots" in visible_text(response)
 
 
-def test_a_search_that_no_store_answers_keeps_the_words_with_a_message(
-    client, database_site, monkeypatch
-):
+@pytest.fixture
+def database_fails(database_site, monkeypatch):
+    """The database store (the only one) fails on every search."""
+
     def fails(self, query):
         raise DatabaseError("statement timeout")
 
     monkeypatch.setattr(DatabaseStore, "search", fails)
+
+
+def test_a_search_that_no_store_answers_keeps_the_words_with_a_message(client, database_fails):
     response = client.get("/recherche/", {"q": "logement"})
 
     assert response.status_code == 503
@@ -339,11 +343,7 @@ def test_a_search_that_no_store_answers_keeps_the_words_with_a_message(
     assert UNAVAILABLE_MESSAGE in visible_text(response)
 
 
-def test_the_api_says_so_too_when_no_store_answers(client, database_site, monkeypatch):
-    def fails(self, query):
-        raise DatabaseError("statement timeout")
-
-    monkeypatch.setattr(DatabaseStore, "search", fails)
+def test_the_api_says_so_too_when_no_store_answers(client, database_fails):
     response = client.get("/api/search/", {"q": "logement"})
 
     assert response.status_code == 503
