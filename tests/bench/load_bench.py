@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    import psycopg
     import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,8 +92,8 @@ def refuse_unless_loopback(url: str, what: str) -> None:
 # --- Setup --------------------------------------------------------------------------------
 
 
-def create_postgres_database(url: str) -> bool:
-    """Create the bench database if missing; whether it was created (then dropped at the end)."""
+def postgres_admin(url: str) -> tuple[psycopg.Connection, str]:
+    """A connection to the server's « postgres » database, and the bench database's name."""
     import dj_database_url
     import psycopg
 
@@ -101,28 +102,26 @@ def create_postgres_database(url: str) -> bool:
         host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
         password=config["PASSWORD"], dbname="postgres", autocommit=True,
     )  # fmt: skip
+    return admin, config["NAME"]
+
+
+def create_postgres_database(url: str) -> bool:
+    """Create the bench database if missing; whether it was created (then dropped at the end)."""
+    admin, name = postgres_admin(url)
     with admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
     return not exists
 
 
 def drop_postgres_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
     from django.db import connections
 
     connections.close_all()
-    config = dj_database_url.parse(url)
-    admin = psycopg.connect(
-        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
-        password=config["PASSWORD"], dbname="postgres", autocommit=True,
-    )  # fmt: skip
+    admin, name = postgres_admin(url)
     with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def site_environment(database_url: str, data_dir: Path) -> dict[str, str]:
