@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-from django.views.generic import TemplateView
 from wagtail.admin.views.generic import HistoryView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
@@ -24,6 +22,7 @@ from cms.contact import services
 from cms.contact.forms import AnswerForm
 from cms.contact.models import ContactMessage
 from members.admin_querystring import BoundedFiltersIndexView
+from members.admin_screens import RestrictedAdminScreen
 from members.permissions import is_coordination
 
 ANSWER_URL_NAME = "messages_coordination:answer"
@@ -118,20 +117,27 @@ class MessageHistoryView(HistoryView):
         return None
 
 
-class AnswerView(WagtailAdminTemplateMixin, TemplateView):
-    """GET shows the message and the answer form; POST sends the answer and records it."""
+class AnswerView(RestrictedAdminScreen):
+    """GET shows the message and the answer form; POST sends the answer and records it.
+
+    Who may not answer gets the 403 before the message is looked for.
+    """
 
     template_name = "contact/admin_answer.html"
     page_title = "Répondre au message"
     header_icon = "mail"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-        if not can_answer(request.user):
-            raise PermissionDenied
-        self.object = get_object_or_404(
-            ContactMessage.objects.select_related("sender"), pk=kwargs["pk"]
+    def may_open(self, user) -> bool:
+        return can_answer(user)
+
+    @cached_property
+    def object(self) -> ContactMessage:
+        return get_object_or_404(
+            ContactMessage.objects.select_related("sender"), pk=self.kwargs["pk"]
         )
-        if not self.object.can_be_answered:
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        if self.may_open(request.user) and not self.object.can_be_answered:
             return self._cannot_answer(request)
         return super().dispatch(request, *args, **kwargs)
 
