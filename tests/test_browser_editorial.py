@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cms.models import ContributionPage
-from tests.a11y import log_in
+from tests.a11y import assert_no_blocking_violations, log_in
 from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, WRITING_BROWSER_TESTS
 
 pytestmark = WRITING_BROWSER_TESTS
@@ -137,10 +137,12 @@ def edit_and_send_back(page: Page, site: str) -> None:
     page.goto(site + "/propositions/")
     row = page.get_by_role("row").filter(has_text=TITLE)
     expect(row).to_contain_text("Modifications demandées")
+    assert_no_blocking_violations(page)
     row.get_by_role("link", name=re.compile("Modifier et renvoyer")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Modifier ma proposition")
     review = page.get_by_role("complementary", name="Ce que demande la relecture")
     expect(review).to_contain_text(COMMENT)
+    assert_no_blocking_violations(page)
     # Nothing to type again: the form holds the proposal as it was sent.
     expect(page.get_by_label(re.compile(r"^Titre\b"))).to_have_value(TITLE)
     expect(page.get_by_role("textbox", name="Préconisations")).to_have_value(
