@@ -20,17 +20,35 @@ from cms.followup.services import update_item
 from cms.followup.sync import sync_all
 from cms.models import ContributionPage, ConventionPage, DossierPage
 from tests.conftest import PEOPLE, load, users_by_name
+from tests.followup_helpers import board, item, numerique_tree
+from tests.pages import PA_COLLEGE
+from tests.pages import contribution as contribution_entry
 
-TREE = {
-    "territories": [
+SECRET = "Garder un guichet humain"
+
+TREE = numerique_tree(
+    contribution_entry(
+        "pub", "Atelier ouvert à tous", "2023-03-01", colleges=["acteurs-formation"],
+        preconisations=[
+            {"title": "Ouvrir des points d'accueil", "description": "Près de chez soi."},
+            {"title": "Former les agents", "description": ""},
+        ],
+    ),
+    contribution_entry(
+        "pa", "Paroles entre pairs", "2024-05-02", colleges=["personnes-accompagnees"],
+        visibility=PA_COLLEGE,
+        preconisations=[{"title": SECRET, "description": "Réservé."}],
+    ),
+    convention={"territory": "region"},
+    territories=[
         {"slug": "region", "name": "Région"},
         {"slug": "var", "name": "Var", "parent": "region"},
     ],
-    "organisations": [
+    organisations=[
         {"slug": "caf", "name": "Caisse d'allocations", "college": "collectivites-territoriales"},
         {"slug": "centre", "name": "Centre social", "college": "acteurs-formation"},
     ],
-    "users": PEOPLE["users"] + [
+    users=PEOPLE["users"] + [
         {"username": "ref-pa", "password": "x-secret-1", "colleges": ["personnes-accompagnees"],
          "roles": ["member", "referent"]},
         {"username": "ref-af", "password": "x-secret-1", "colleges": ["acteurs-formation"],
@@ -38,32 +56,7 @@ TREE = {
         {"username": "porteur", "password": "x-secret-1", "colleges": ["acteurs-formation"],
          "organisation": "centre", "roles": ["member"]},
     ],
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention", "territory": "region",
-         "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "numerique", "title": "Dossier numérique",
-                 "theme": "Fracture numérique", "children": [
-                     {"type": "contribution", "slug": "pub", "title": "Atelier ouvert à tous",
-                      "date": "2023-03-01", "colleges": ["acteurs-formation"],
-                      "preconisations": [
-                          {"title": "Ouvrir des points d'accueil",
-                           "description": "Près de chez soi."},
-                          {"title": "Former les agents", "description": ""},
-                      ]},
-                     {"type": "contribution", "slug": "pa", "title": "Paroles entre pairs",
-                      "date": "2024-05-02", "colleges": ["personnes-accompagnees"],
-                      "visibility": {"colleges": ["personnes-accompagnees"]},
-                      "preconisations": [
-                          {"title": "Garder un guichet humain", "description": "Réservé."},
-                      ]},
-                 ]},
-            ]},
-        ]},
-    ],
-}  # fmt: skip
-
-SECRET = "Garder un guichet humain"
+)  # fmt: skip
 
 
 def add_board(convention_slug: str = "c") -> FollowupBoardPage:
@@ -81,14 +74,6 @@ def site(colleges):
     load(TREE)
     add_board()
     return users_by_name()
-
-
-def board() -> FollowupBoardPage:
-    return FollowupBoardPage.objects.get(slug="suivi")
-
-
-def item(title: str) -> TrackedItem:
-    return TrackedItem.objects.get(title=title)
 
 
 def item_url(tracked: TrackedItem) -> str:

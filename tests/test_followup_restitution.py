@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from wagtail.models import ModelLogEntry
 
 from cms.followup import restitution
-from cms.followup.models import RestitutionReport, Status, TimelineEntry, TrackedItem
+from cms.followup.models import RestitutionReport, Status, TimelineEntry
 from cms.followup.restitution import collect, participation_by_college, reader_for
 from cms.followup.restitution_odt import MIMETYPE
 from cms.meetings.models import Registration
@@ -28,6 +28,8 @@ from cms.models import ConventionPage, DossierPage, EventPage
 from members.models import Member, Organisation
 from tests.a11y import assert_no_blocking_violations, browser_session, new_context, session_cookies
 from tests.conftest import load, users_by_name
+from tests.followup_helpers import item, numerique_tree
+from tests.pages import PA_COLLEGE, contribution
 
 YEAR = 2024
 PUBLIC_ITEM = "Ouvrir des points d'accueil"
@@ -61,56 +63,50 @@ USERS = [
     {"username": "sans-college"},
 ]  # fmt: skip
 
-TREE = {
-    "territories": [{"slug": "region", "name": "Région"}],
-    "organisations": [
+TREE = numerique_tree(
+    contribution(
+        "pub", "Atelier ouvert à tous", "2024-03-01", colleges=["acteurs-formation"],
+        authors=["formation"],
+        preconisations=[{"title": PUBLIC_ITEM, "description": "Au plus près."}],
+    ),
+    contribution(
+        "membres", "Synthèse pour les membres", "2024-04-01", colleges=["acteurs-formation"],
+        visibility="members", preconisations=[{"title": MEMBERS_ITEM, "description": ""}],
+    ),
+    contribution(
+        "pa", "Paroles entre pairs", "2024-05-02", colleges=["personnes-accompagnees"],
+        visibility=PA_COLLEGE,
+        preconisations=[{"title": COLLEGE_ITEM, "description": "Réservé."}],
+    ),
+    contribution(
+        "ancienne", "Atelier de 2022", "2022-10-01", colleges=["acteurs-formation"],
+        preconisations=[{"title": OLD_FOLLOWED, "description": ""},
+                        {"title": OLD_QUIET, "description": ""}],
+    ),
+    beside=(
+        {"type": "event_index", "slug": "rencontres", "title": "Rencontres", "children": [
+            {"type": "event", "slug": "printemps", "title": PUBLIC_MEETING,
+             "start": "2024-04-10T14:00:00+02:00", "speakers": ["Marcel Quintard"]},
+            {"type": "event", "slug": "pleniere", "title": MEMBERS_MEETING,
+             "start": "2024-09-12T10:00:00+02:00", "visibility": "members"},
+            {"type": "event", "slug": "pairs", "title": COLLEGE_MEETING,
+             "start": "2024-11-05T10:00:00+01:00", "visibility": PA_COLLEGE},
+            {"type": "event", "slug": "avant", "title": "Rencontre de 2023",
+             "start": "2023-06-01T10:00:00+02:00"},
+        ]},
+    ),
+    convention={"title": "Convention régionale", "territory": "region"},
+    other_pages=({"type": "convention", "slug": "vide", "title": "Comité local sans activité"},),
+    territories=[{"slug": "region", "name": "Région"}],
+    organisations=[
         {"slug": "centre", "name": "Centre social des Lices", "college": "acteurs-formation"},
     ],
-    "users": [
+    users=[
         {**user, "password": "x-secret-1", "first_name": NAMES[user["username"]][0],
          "last_name": NAMES[user["username"]][1]}
         for user in USERS
     ],
-    "pages": [
-        {"type": "convention", "slug": "c", "title": "Convention régionale", "territory": "region",
-         "children": [
-            {"type": "dossier_index", "slug": "d", "title": "Dossiers", "children": [
-                {"type": "dossier", "slug": "numerique", "title": "Dossier numérique",
-                 "theme": "Fracture numérique", "children": [
-                    {"type": "contribution", "slug": "pub", "title": "Atelier ouvert à tous",
-                     "date": "2024-03-01", "colleges": ["acteurs-formation"],
-                     "authors": ["formation"],
-                     "preconisations": [{"title": PUBLIC_ITEM, "description": "Au plus près."}]},
-                    {"type": "contribution", "slug": "membres",
-                     "title": "Synthèse pour les membres",
-                     "date": "2024-04-01", "colleges": ["acteurs-formation"],
-                     "visibility": "members",
-                     "preconisations": [{"title": MEMBERS_ITEM, "description": ""}]},
-                    {"type": "contribution", "slug": "pa", "title": "Paroles entre pairs",
-                     "date": "2024-05-02", "colleges": ["personnes-accompagnees"],
-                     "visibility": {"colleges": ["personnes-accompagnees"]},
-                     "preconisations": [{"title": COLLEGE_ITEM, "description": "Réservé."}]},
-                    {"type": "contribution", "slug": "ancienne", "title": "Atelier de 2022",
-                     "date": "2022-10-01", "colleges": ["acteurs-formation"],
-                     "preconisations": [{"title": OLD_FOLLOWED, "description": ""},
-                                        {"title": OLD_QUIET, "description": ""}]},
-                 ]},
-            ]},
-            {"type": "event_index", "slug": "rencontres", "title": "Rencontres", "children": [
-                {"type": "event", "slug": "printemps", "title": PUBLIC_MEETING,
-                 "start": "2024-04-10T14:00:00+02:00", "speakers": ["Marcel Quintard"]},
-                {"type": "event", "slug": "pleniere", "title": MEMBERS_MEETING,
-                 "start": "2024-09-12T10:00:00+02:00", "visibility": "members"},
-                {"type": "event", "slug": "pairs", "title": COLLEGE_MEETING,
-                 "start": "2024-11-05T10:00:00+01:00",
-                 "visibility": {"colleges": ["personnes-accompagnees"]}},
-                {"type": "event", "slug": "avant", "title": "Rencontre de 2023",
-                 "start": "2023-06-01T10:00:00+02:00"},
-            ]},
-         ]},
-        {"type": "convention", "slug": "vide", "title": "Comité local sans activité"},
-    ],
-}  # fmt: skip
+)  # fmt: skip
 
 
 def _register(meeting_slug: str, username: str, status=Registration.Status.CONFIRMED) -> None:
@@ -136,12 +132,12 @@ def site(colleges):
     _register("pairs", "pa")
     _register("pairs", "ref-pa")
     _register("avant", "formation")
-    public = TrackedItem.objects.get(title=PUBLIC_ITEM)
+    public = item(PUBLIC_ITEM)
     public.status, public.progress = Status.EN_COURS, 40
     public.save()
     public.carrier_organisations.add(Organisation.objects.get(slug="centre"))
     public.carrier_members.add(Member.objects.get(user__username="porteur"))
-    followed = TrackedItem.objects.get(title=OLD_FOLLOWED)
+    followed = item(OLD_FOLLOWED)
     followed.status = Status.RETENUE
     followed.save()
     TimelineEntry.objects.create(

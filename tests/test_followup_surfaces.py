@@ -18,13 +18,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cms.followup.models import FollowupBoardPage, Status, TrackedItem
+from cms.followup.models import Status, TrackedItem
 from cms.followup.services import add_entry, update_item
 from cms.models import ContributionPage
 from cms.notifications.tokens import regenerate_feed_token
 from cms.visibility import Visibility, set_visibility
 from tests.conftest import load
-from tests.pages import PA_COLLEGE, contribution, dossier, dossier_tree
+from tests.followup_helpers import BOARD, board, item, numerique_tree
+from tests.pages import PA_COLLEGE, contribution
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -37,32 +38,23 @@ STEPS = [
     {"date": "2024-06-01", "status": "en_cours", "progress": 30, "text": "Premiers essais."},
 ]
 
-TREE = dossier_tree(
-    dossier(
-        "numerique",
-        "Dossier numérique",
-        "Fracture numérique",
-        contribution(
-            "pub",
-            "Atelier ouvert à tous",
-            "2023-03-01",
-            colleges=["acteurs-formation"],
-            preconisations=[
-                {"key": "accueil", "title": PUBLIC_ITEM, "followup": {"timeline": STEPS}}
-            ],
-        ),
-        contribution(
-            "pa",
-            "Paroles entre pairs",
-            "2023-05-02",
-            colleges=["personnes-accompagnees"],
-            visibility=PA_COLLEGE,
-            preconisations=[
-                {"key": "guichet", "title": SECRET_ITEM, "followup": {"timeline": STEPS}}
-            ],
-        ),
+TREE = numerique_tree(
+    contribution(
+        "pub",
+        "Atelier ouvert à tous",
+        "2023-03-01",
+        colleges=["acteurs-formation"],
+        preconisations=[{"key": "accueil", "title": PUBLIC_ITEM, "followup": {"timeline": STEPS}}],
     ),
-    beside=({"type": "followup_board", "slug": "suivi", "title": "Suivi des préconisations"},),
+    contribution(
+        "pa",
+        "Paroles entre pairs",
+        "2023-05-02",
+        colleges=["personnes-accompagnees"],
+        visibility=PA_COLLEGE,
+        preconisations=[{"key": "guichet", "title": SECRET_ITEM, "followup": {"timeline": STEPS}}],
+    ),
+    beside=(BOARD,),
 )
 
 # Who sees the college-only préconisation: its college and coordination, nobody else.
@@ -85,14 +77,6 @@ def reader(request, site, client):
     if user is not None:
         client.force_login(user)
     return client, user, READERS[name]
-
-
-def board() -> FollowupBoardPage:
-    return FollowupBoardPage.objects.get(slug="suivi")
-
-
-def item(title: str) -> TrackedItem:
-    return TrackedItem.objects.get(title=title)
 
 
 def shows(content: str) -> tuple[bool, bool]:
