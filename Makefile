@@ -81,8 +81,9 @@ serve: install
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
+# The slowest tests are listed at the end of the run, so that CI's log shows where the time goes.
 test: install-test
-	$(PYTEST)
+	$(PYTEST) --durations=30
 
 # Everything but the browser tests, for local work (CI runs `make test`).
 test-fast: install-test

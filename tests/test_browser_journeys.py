@@ -50,7 +50,9 @@ NEW_SUMMARY = "Un compte rendu saisi au clavier, pour vérifier que l'administra
 
 
 def expect_h1(page: Page, text: str) -> None:
-    expect(page.get_by_role("heading", level=1)).to_have_text(text)
+    # The address in the message: a wrong page (a 404) says where the journey went.
+    heading = page.get_by_role("heading", level=1)
+    expect(heading, f"the h1 of {page.url}").to_have_text(text)
 
 
 def follow(page: Page, name: str, h1: str | None = None, **where) -> None:
