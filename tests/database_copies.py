@@ -99,7 +99,7 @@ class DatabaseCopies:
         else:
             if self.demo is None:
                 self.demo = self._build_postgresql_demo(load_demo)
-            copy = Copy(f"{self.base_name}_c{next(self.numbers)}", throwaway=throwaway)
+            copy = Copy(self._copy_name(), throwaway=throwaway)
             self._create_postgresql_copy(copy.name, template=str(self.demo))
             self._use(copy.name)
         self.copies.append(copy)
@@ -132,7 +132,7 @@ class DatabaseCopies:
             _sqlite_restore(self.demo)
             return
         old = copy.name
-        copy.name = f"{self.base_name}_c{next(self.numbers)}"
+        copy.name = self._copy_name()
         self._create_postgresql_copy(copy.name, template=str(self.demo))
         self._use(copy.name)
         self._drop_later(old)
@@ -166,8 +166,8 @@ class DatabaseCopies:
     def _build_postgresql_demo(self, load_demo: Callable[[], None]) -> str:
         self.base_name = self.base_name or connection.settings_dict["NAME"]
         demo = f"{self.base_name}_demo"
-        for name in _postgresql_databases(like=f"{self.base_name}_"):
-            if name == demo or name.startswith(f"{self.base_name}_c"):
+        for name in _postgresql_databases(like=demo):
+            if name == demo or name.removeprefix(f"{demo}_").isdigit():
                 _drop_postgresql(name)  # left by an interrupted run
         self._create_postgresql_copy(demo, template=self.base_name)
         current = connection.settings_dict["NAME"]
@@ -177,6 +177,11 @@ class DatabaseCopies:
         finally:
             self._use(current)
         return demo
+
+    def _copy_name(self) -> str:
+        """``<test database>_demo_<n>``: only the copies bear such a name (the deployment
+        tests' copies of the test database are ``<test database>_stack`` and the like)."""
+        return f"{self.base_name}_demo_{next(self.numbers)}"
 
     def _create_postgresql_copy(self, name: str, template: str) -> None:
         quote = connection.ops.quote_name
