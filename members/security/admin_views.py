@@ -10,14 +10,12 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from members.admin_screens import RestrictedAdminScreen
 from members.security.roles import is_coordination_or_admin
 
 logger = logging.getLogger(__name__)
@@ -65,18 +63,13 @@ def current_lockouts() -> list[Lockout]:
     return lockouts
 
 
-class LockoutsView(WagtailAdminTemplateMixin, TemplateView):
+class LockoutsView(RestrictedAdminScreen):
     template_name = "members_security/lockouts.html"
     page_title = "Connexions suspendues"
     header_icon = "lock"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-        if not is_coordination_or_admin(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self) -> list[dict]:
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+    def may_open(self, user) -> bool:
+        return is_coordination_or_admin(user)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
