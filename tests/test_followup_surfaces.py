@@ -342,3 +342,20 @@ def test_the_api_detail_of_a_missing_item_is_a_404(client, site):
     response = client.get("/api/preconisations/999999/")
     assert response.status_code == 404
     assert response.json() == {"error": "Préconisation introuvable."}
+
+
+def test_a_public_board_announces_and_links_its_feed(client, site):
+    url = f"/flux/preconisations/{board().pk}/"
+    html = client.get(board().url).content.decode()
+
+    assert f'<link rel="alternate" type="application/atom+xml" href="{url}"' in html
+    assert f'<a href="{url}" type="application/atom+xml">' in html
+
+
+def test_a_board_for_members_announces_no_feed(client, site):
+    set_visibility(board(), Visibility.members())
+    client.force_login(site["pa"])
+
+    html = client.get(board().url).content.decode()
+
+    assert "/flux/preconisations/" not in html

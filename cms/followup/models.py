@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -225,6 +226,10 @@ class FollowupBoardPage(RoutablePageMixin, IntranetPage):
     class Meta:
         verbose_name = _("suivi des préconisations")
         verbose_name_plural = _("suivis des préconisations")
+
+    def feed_path(self) -> str:
+        # Announced and linked only while the board is public (templatetag page_feed).
+        return reverse("feed_followup_board", args=[self.pk])
 
     def get_context(self, request, *args, **kwargs):
         from cms.followup.board import board_context
