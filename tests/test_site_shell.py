@@ -60,7 +60,12 @@ def test_header_lists_the_conventions_and_marks_the_current_one(client, demo):
 
 def test_header_lists_the_public_sections_of_the_current_convention(client, demo):
     sections = links(nav(html_of(client.get("/paca/")), "Rubriques"))
-    assert sections == ["Règlement de fonctionnement", "Dossiers thématiques", "Rencontres"]
+    assert sections == [
+        "Règlement de fonctionnement",
+        "Dossiers thématiques",
+        "Rencontres",
+        "Suivi des préconisations",
+    ]
 
 
 def test_members_see_the_directory_among_the_sections(client, demo):
