@@ -151,12 +151,19 @@ def test_only_one_background_probe_runs_per_store(settings):
     settings.SEARCH_BREAKER_PROBE_INTERVAL = 0.01
     breaker.trip("engine", "test")
     recovered = threading.Event()
+    # The engine answers only once the three calls are made: a probe that ended before the
+    # second call would rightly let it start another (the lock goes with the probe).
+    engine_back = threading.Event()
 
     def recover() -> bool:
         recovered.set()
         return True
 
-    started = [breaker.watch("engine", lambda: True, recover) for _ in range(3)]
+    def answers() -> bool:
+        return engine_back.wait(timeout=10)
+
+    started = [breaker.watch("engine", answers, recover) for _ in range(3)]
+    engine_back.set()
 
     assert started == [True, False, False]
     assert recovered.wait(timeout=10)
