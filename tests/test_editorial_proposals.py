@@ -810,3 +810,16 @@ def test_a_withdrawal_sends_no_refusal_email(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(withdraw_url())
     assert not [m for m in mailoutbox if "n'est pas retenue" in m.subject]
+
+
+def test_restarting_a_review_in_the_admin_sends_no_refusal_email(
+    client, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The admin's « restart the workflow » cancels, then starts, in one transaction.
+    post(client, people["auteur"])
+    page = ContributionPage.objects.get()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkflowState.objects.get().cancel(user=people["coord"])
+        page.get_workflow().start(page, people["coord"])
+    assert not [m for m in mailoutbox if "n'est pas retenue" in m.subject]

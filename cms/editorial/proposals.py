@@ -273,6 +273,8 @@ def mark_cancelled_review(sender, instance: WorkflowState, user=None, **kwargs) 
 
 def _tell_refusal(proposal_id: int) -> None:
     proposal = Proposal.objects.select_related("page", "proposer").get(pk=proposal_id)
+    if proposal.closed_as != REFUSED:
+        return  # reopened in the same transaction (the admin's « restart the workflow »)
     state = WorkflowState.objects.for_instance(proposal.page).order_by("-created_at", "-pk")
     latest = state.select_related("current_task_state").first()
     comment = latest.current_task_state.comment if latest and latest.current_task_state else ""
