@@ -6,11 +6,15 @@ address there. On this site a name changes only once coordination confirms it
 (``members.email_change``), both from « Mon profil »: the admin's name and e-mail panel
 would skip both. It is not shown, and a form posted to it anyway is not read (Wagtail
 reads only the panels it shows).
+
+The profile picture panel goes too: a member's photo is set on « Mon profil » with its own
+visibility (``members.photos``); a Wagtail avatar would be a second photo outside that
+rule, and ``/media/`` serves only the site's checked images, so it would never show.
 """
 
 from __future__ import annotations
 
-from wagtail.admin.views.account import NameEmailSettingsPanel
+from wagtail.admin.views.account import AvatarSettingsPanel, NameEmailSettingsPanel
 
 
 def _not_shown(self) -> bool:
@@ -18,3 +22,4 @@ def _not_shown(self) -> bool:
 
 
 NameEmailSettingsPanel.is_active = _not_shown
+AvatarSettingsPanel.is_active = _not_shown

@@ -204,3 +204,9 @@ def test_page_types_have_a_french_plural_of_their_own():
 
     assert str(HomePage._meta.verbose_name_plural) == "pages d'accueil"
     assert str(FollowupBoardPage._meta.verbose_name_plural) == "suivis des préconisations"
+
+
+def test_the_account_page_offers_no_second_photo(coordination):
+    # The photo is set on « Mon profil », with its own visibility (members.photos).
+    html = html_of(coordination, "/admin/account/")
+    assert 'name="avatar-avatar"' not in html
