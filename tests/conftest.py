@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+from django.test.utils import setup_databases, teardown_databases
 from pytest_django.plugin import blocking_manager_key
 
 from cms.content_loader import ContentLoader
@@ -232,9 +234,28 @@ def demo_content(db):
 def database_copies(django_db_setup, django_db_blocker):
     """The demo, loaded once per session and copied for each module or test that needs it
     (tests/database_copies.py); every copy is dropped at the end of the session."""
+    with django_db_blocker.unblock():
+        own_databases = _set_up_test_database_if_missing()
+    COPIES.remember_test_database()
     yield COPIES
     with django_db_blocker.unblock():
         COPIES.close()
+        if own_databases is not None:
+            teardown_databases(own_databases, verbosity=0)
+
+
+def _set_up_test_database_if_missing() -> list | None:
+    """Create the test database when pytest-django did not, and return what tears it down.
+
+    pytest-django creates a database only for the tests that ask for one (a ``django_db``
+    mark, ``db``, ``live_server``). The read-only browser tests reach theirs through
+    ``demo_site_url`` alone: run by themselves, they would otherwise load the demo into the
+    database of DATABASE_URL (or the developer's var/db.sqlite3) instead of a test one.
+    """
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith(TEST_DATABASE_PREFIX) or "mode=memory" in name or name == ":memory:":
+        return None
+    return setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
 
 
 @pytest.fixture(scope="module")

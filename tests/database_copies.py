@@ -71,6 +71,14 @@ class DatabaseCopies:
         self.numbers = itertools.count(1)
         self.dropper: _Dropper | None = None
 
+    def remember_test_database(self) -> None:
+        """Note the migrated test database's name while Django's own connection gives it.
+
+        Asked later, once Playwright has marked an asyncio loop as running, ``connection``
+        can be another object that still names the site's database, not the test one.
+        """
+        self.base_name = self.base_name or connection.settings_dict["NAME"]
+
     @property
     def sqlite(self) -> bool:
         return connection.vendor == "sqlite"
