@@ -471,7 +471,10 @@ class DatabaseStore:
         terms = list(dict.fromkeys(text.terms(corrected)))[:MAX_QUERY_TERMS]
         if not terms:
             return None
-        if self._matching(query.reader_tokens, terms, query.filters).count() > count:
+        # "Finds more" needs count + 1 documents, not all of them: counting every document
+        # of a common word (« numérique ») was most of the suggestion's cost.
+        more = self._matching(query.reader_tokens, terms, query.filters).order_by()
+        if len(more.values_list("pk", flat=True)[: count + 1]) > count:
             return corrected
         return None
 
