@@ -8,11 +8,12 @@ search never show a page that serving would refuse.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from wagtail.models import (
     BaseViewRestriction,
@@ -90,9 +91,21 @@ def _decide_restrictions(user) -> None:
             admitted.add(pk)
         else:
             denied.add(path)
-    cache._denied_paths = tuple(sorted(denied))
+    cache._denied_paths = _outermost(denied)
     cache._admitted_ids = frozenset(admitted)
-    cache._restricted_paths = tuple(sorted(restricted))
+    cache._restricted_paths = _outermost(restricted)
+
+
+def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
+    """The paths that are not inside another one of them: the same subtrees, fewer tests.
+
+    In sorted order a path's descendants follow it directly, so one pass keeps the roots.
+    """
+    roots: list[str] = []
+    for path in sorted(paths):
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    return tuple(roots)
 
 
 _ANONYMOUS_ATTR = "_cms_access_anonymous"
@@ -133,10 +146,14 @@ def visible_pages(user, queryset: QuerySet) -> QuerySet:
     closed = denied_paths(user)
     if not closed:
         return queryset
-    condition = Q()
-    for path in closed:
-        condition |= Q(path__startswith=path)
-    return queryset.exclude(condition)
+    # One regular expression rather than one LIKE per closed subtree: Django compiles each
+    # filter in Python, and a reader may be denied dozens of subtrees on every listing.
+    # Tree paths are base-36 digits only (treebeard), so nothing in them needs escaping.
+    return queryset.exclude(path__regex=_starts_with_any(closed))
+
+
+def _starts_with_any(paths: tuple[str, ...]) -> str:
+    return "^(?:" + "|".join(re.escape(path) for path in paths) + ")"
 
 
 def can_view_page(user, page: Page) -> bool:
