@@ -57,10 +57,14 @@ def split_elisions(text: str) -> str:
     return _ELISION.sub(" ", text)
 
 
+def _folded(text: str) -> str:
+    """The text as words are cut from it, the same for documents and queries."""
+    return fold(split_elisions(unicodedata.normalize("NFC", text or "")))
+
+
 def tokens(text: str) -> list[str]:
     """Folded words, elisions split, stop words kept."""
-    text = unicodedata.normalize("NFC", text or "")
-    return _WORD.findall(fold(split_elisions(text)))
+    return _WORD.findall(_folded(text))
 
 
 @lru_cache(maxsize=100_000)
@@ -73,8 +77,7 @@ def normalise_word(word: str) -> str:
 
 def iter_terms(text: str) -> Iterator[str]:
     """The searchable terms of a text, in order (duplicates kept), one at a time."""
-    text = fold(split_elisions(unicodedata.normalize("NFC", text or "")))
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(_folded(text)):
         term = normalise_word(match.group())
         if term:
             yield term
