@@ -67,12 +67,17 @@ def default_pair(page, choices: list[Choice]) -> tuple[str, str]:
     return CURRENT, CURRENT
 
 
+def compare_with_current_url(page, request: HttpRequest, version: ReglementVersion) -> str:
+    """The comparison of ``version`` with the text in force."""
+    return f"{page.sub_url(request, 'compare')}?de={version.pk}&a={CURRENT}"
+
+
 def version_list(page, request: HttpRequest) -> HttpResponse:
     versions = Paginator(versions_of(page), VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
     for version in versions:
         version.url = page.sub_url(request, "version", version.pk)
         version.pdf_url = page.sub_url(request, "version_pdf", version.pk)
-        version.compare_url = f"{page.sub_url(request, 'compare')}?de={version.pk}&a={CURRENT}"
+        version.compare_url = compare_with_current_url(page, request, version)
     return page.render(
         request,
         template="reglement/versions.html",
@@ -100,7 +105,7 @@ def version_detail(page, request: HttpRequest, pk: int) -> HttpResponse:
             "in_force": version.label == page.version_label,
             "versions_url": page.sub_url(request, "versions"),
             "pdf_url": page.sub_url(request, "version_pdf", version.pk),
-            "compare_url": f"{page.sub_url(request, 'compare')}?de={version.pk}&a={CURRENT}",
+            "compare_url": compare_with_current_url(page, request, version),
         },
     )
 
