@@ -30,8 +30,11 @@ def coordination(client, people):
 
 
 @pytest.fixture
-def superuser(db):
-    return get_user_model().objects.create_superuser("webmestre", "webmestre@example.org", "x")
+def webmaster(client, db):
+    """A client logged in as a superuser, who sees every admin screen."""
+    user = get_user_model().objects.create_superuser("webmestre", "webmestre@example.org", "x")
+    client.force_login(user)
+    return client
 
 
 def html_of(client, path: str) -> str:
@@ -57,22 +60,20 @@ def test_the_explorer_filters_read_as_french(coordination):
     assert ">Any<" not in html.replace("\n", "").replace(" ", "")
 
 
-def test_a_page_changed_a_moment_ago_says_a_l_instant(client, superuser):
+def test_a_page_changed_a_moment_ago_says_a_l_instant(webmaster):
     page = a_page_under_the_root()
     # A date a little ahead of the clock is what Wagtail renders « Il y a 0 minute ».
     later = timezone.now() + timezone.timedelta(days=1)
     Page.objects.filter(pk=page.pk).update(latest_revision_created_at=later)
-    client.force_login(superuser)
-    html = html_of(client, "/admin/pages/")
+    html = html_of(webmaster, "/admin/pages/")
     assert "Essai" in html
     assert "À l'instant" in html
     assert "0 minute" not in html
 
 
-def test_the_page_status_label_is_spelled_statut(client, superuser):
-    client.force_login(superuser)
+def test_the_page_status_label_is_spelled_statut(webmaster):
     a_page_under_the_root()
-    html = html_of(client, "/admin/pages/")
+    html = html_of(webmaster, "/admin/pages/")
     assert "Statut actuel de la page\u00a0:" in html
     assert "Status actuel" not in html
 
@@ -102,41 +103,39 @@ def test_the_admin_login_form_labels_the_password_in_french(client):
     assert "Password" not in html
 
 
-def test_a_modeladmin_listing_offers_to_add_without_un_e(client, superuser):
-    client.force_login(superuser)
-    html = html_of(client, "/admin/members/college/")
-    assert "Ajouter\u00a0: collège" in html
+@pytest.mark.parametrize(
+    ("path", "offer"),
+    [
+        pytest.param("/admin/members/college/", "Ajouter\u00a0: collège", id="modeladmin-listing"),
+        pytest.param(
+            "/admin/pages/usage/cms/standardpage/", "Ajouter : page de texte", id="page-type-usage"
+        ),
+    ],
+)
+def test_the_add_button_reads_without_un_e(webmaster, path, offer):
+    html = html_of(webmaster, path)
+    assert offer in html
     assert "un(e)" not in html
 
 
-def test_page_types_have_a_french_plural(client, superuser):
-    client.force_login(superuser)
-    html = html_of(client, "/admin/pages/usage/cms/standardpage/")
+def test_page_types_have_a_french_plural(webmaster):
+    html = html_of(webmaster, "/admin/pages/usage/cms/standardpage/")
     assert "Pages de texte" in html
     assert "Page de textes" not in html
 
 
-def test_creating_a_page_reads_without_un_e(client, superuser):
-    client.force_login(superuser)
-    html = html_of(client, "/admin/pages/usage/cms/standardpage/")
-    assert "Ajouter\u00a0: page de texte" in html or "Ajouter : page de texte" in html
-    assert "un(e)" not in html
-
-
-def test_the_page_editor_says_statut_and_explains_the_slug_in_french(client, superuser):
+def test_the_page_editor_says_statut_and_explains_the_slug_in_french(webmaster):
     page = a_page_under_the_root()
-    client.force_login(superuser)
-    html = html_of(client, f"/admin/pages/{page.pk}/edit/")
+    html = html_of(webmaster, f"/admin/pages/{page.pk}/edit/")
     assert "Status" not in html.replace("data-w-", "")
     assert "e.g http://domain.com" not in html
     assert "La fin de l'adresse de la page" in html
     assert "Référencé(e)" not in html and "Déverrouillé(e)" not in html
 
 
-def test_the_site_history_reads_without_e_parenthesis(client, superuser):
+def test_the_site_history_reads_without_e_parenthesis(webmaster):
     a_page_under_the_root()
-    client.force_login(superuser)
-    html = html_of(client, "/admin/reports/site-history/")
+    html = html_of(webmaster, "/admin/reports/site-history/")
     assert "Créé(e)" not in html
 
 
