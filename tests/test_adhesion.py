@@ -187,6 +187,29 @@ def test_second_request_for_a_pending_email_is_not_kept_but_answered_as_usual(cl
 # -- the decision by coordination -----------------------------------------------
 
 
+@pytest.fixture
+def person_request(client, coordination) -> AdhesionRequest:
+    """Nadia Martin's request, sent through the form and waiting for coordination."""
+    submit(client, person_data())
+    return AdhesionRequest.objects.get()
+
+
+def decide(client, url: str, request_obj: AdhesionRequest, data: dict | None = None) -> str:
+    """Post a decision with an empty outbox: the page it leads to; the request refreshed."""
+    mail.outbox.clear()
+    response = client.post(url, data or {}, follow=True)
+    request_obj.refresh_from_db()
+    return response.content.decode()
+
+
+def accept(client, request_obj: AdhesionRequest) -> str:
+    return decide(client, accept_url(request_obj), request_obj)
+
+
+def decline(client, request_obj: AdhesionRequest, reason: str) -> str:
+    return decide(client, decline_url(request_obj), request_obj, {"reason": reason})
+
+
 def set_password_link(message) -> str:
     match = re.search(
         r"http://127\.0\.0\.1:8000(/rejoindre/mot-de-passe/[^/\s]+/[^/\s]+/)", message.body
@@ -219,11 +242,8 @@ def test_end_to_end_organisation_request_becomes_a_signatory(client, coordinatio
     assert confirmation.status_code == 200
     assert AdhesionRequest.objects.get().status == AdhesionRequest.Status.PENDING
 
-    mail.outbox.clear()
-    response = client.post(accept_url(request_obj), follow=True)
-    assert "Demande acceptée" in response.content.decode()
+    assert "Demande acceptée" in accept(client, request_obj)
 
-    request_obj.refresh_from_db()
     assert request_obj.status == AdhesionRequest.Status.ACCEPTED
     assert request_obj.decided_by == coordination
     user = get_user_model().objects.get(email="paul.durand@example.org")
@@ -274,75 +294,60 @@ def test_admin_list_searches_and_filters_requests(client, coordination):
     assert "Institut Régional du Travail Social" not in people
 
 
-def test_decline_sends_an_email_and_creates_no_account(client, coordination):
-    submit(client, person_data())
-    request_obj = AdhesionRequest.objects.get()
+def test_decline_sends_an_email_and_creates_no_account(client, coordination, person_request):
     users_before = get_user_model().objects.count()
     client.force_login(coordination)
-    mail.outbox.clear()
 
-    assert client.get(decline_url(request_obj)).status_code == 200
-    response = client.post(decline_url(request_obj), {"reason": "Hors du territoire."}, follow=True)
+    assert client.get(decline_url(person_request)).status_code == 200
+    assert "Demande refusée" in decline(client, person_request, "Hors du territoire.")
 
-    assert "Demande refusée" in response.content.decode()
-    request_obj.refresh_from_db()
-    assert request_obj.status == AdhesionRequest.Status.DECLINED
-    assert request_obj.decision_note == "Hors du territoire."
-    assert request_obj.decided_by == coordination
+    assert person_request.status == AdhesionRequest.Status.DECLINED
+    assert person_request.decision_note == "Hors du territoire."
+    assert person_request.decided_by == coordination
     assert get_user_model().objects.count() == users_before
     assert [message.to for message in mail.outbox] == [["nadia.martin@example.org"]]
     assert "Hors du territoire." in mail.outbox[0].body
 
 
-def test_plain_member_cannot_accept(client, coordination, plain_member):
-    submit(client, person_data())
-    request_obj = AdhesionRequest.objects.get()
+def test_plain_member_cannot_accept(client, person_request, plain_member):
     users_before = get_user_model().objects.count()
     client.force_login(plain_member)
 
-    for response in (client.get(accept_url(request_obj)), client.post(accept_url(request_obj))):
+    url = accept_url(person_request)
+    for response in (client.get(url), client.post(url)):
         assert response.status_code in (302, 403)
         if response.status_code == 302:
-            assert not response["Location"].startswith(accept_url(request_obj))
+            assert not response["Location"].startswith(url)
 
-    request_obj.refresh_from_db()
-    assert request_obj.status == AdhesionRequest.Status.PENDING
+    person_request.refresh_from_db()
+    assert person_request.status == AdhesionRequest.Status.PENDING
     assert get_user_model().objects.count() == users_before
 
 
-def test_accepting_twice_changes_nothing_the_second_time(client, coordination):
-    submit(client, person_data())
-    request_obj = AdhesionRequest.objects.get()
+def test_accepting_twice_changes_nothing_the_second_time(client, coordination, person_request):
     client.force_login(coordination)
-    client.post(accept_url(request_obj))
-    request_obj.refresh_from_db()
-    decided_at = request_obj.decided_at
+    accept(client, person_request)
+    decided_at = person_request.decided_at
     users = get_user_model().objects.count()
-    mail.outbox.clear()
 
-    response = client.post(accept_url(request_obj), follow=True)
+    assert "déjà été traitée" in accept(client, person_request)
 
-    assert "déjà été traitée" in response.content.decode()
-    request_obj.refresh_from_db()
-    assert request_obj.status == AdhesionRequest.Status.ACCEPTED
-    assert request_obj.decided_at == decided_at
+    assert person_request.status == AdhesionRequest.Status.ACCEPTED
+    assert person_request.decided_at == decided_at
     assert get_user_model().objects.count() == users
     assert Member.objects.filter(user__email="nadia.martin@example.org").count() == 1
     assert mail.outbox == []
 
 
-def test_accepting_a_request_whose_email_has_an_account_creates_nothing(client, coordination):
-    submit(client, person_data())
-    request_obj = AdhesionRequest.objects.get()
+def test_accepting_a_request_whose_email_has_an_account_creates_nothing(
+    client, coordination, person_request
+):
     get_user_model().objects.create_user("nadia-deja", email="Nadia.Martin@example.org")
     users = get_user_model().objects.count()
     client.force_login(coordination)
-    mail.outbox.clear()
 
-    response = client.post(accept_url(request_obj), follow=True)
+    assert "« nadia-deja » utilise déjà" in accept(client, person_request)
 
-    assert "« nadia-deja » utilise déjà" in response.content.decode()
-    request_obj.refresh_from_db()
-    assert request_obj.status == AdhesionRequest.Status.PENDING
+    assert person_request.status == AdhesionRequest.Status.PENDING
     assert get_user_model().objects.count() == users
     assert mail.outbox == []
