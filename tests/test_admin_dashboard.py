@@ -16,7 +16,6 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.admin.navigation import get_site_for_user
@@ -28,13 +27,15 @@ from cms.meetings.pages import EventIndexPage, EventPage
 from cms.models import ContributionPage
 from members import name_change
 from members.models import AdhesionRequest, College
+from tests.admin_readers import (
+    HIDDEN_FROM_REFERENTE,
+    HIDDEN_FROM_SYLVIE,
+    client_for,
+    hidden_titles_in,
+)
 from tests.conftest import users_by_name
 
 HOME = "/admin/"
-# Restricted to Institutions sociales and Administrations de l'État.
-HIDDEN_FROM_REFERENTE = "compte-rendu-aller-vers-2023"
-# Restricted to Administrations de l'État, under the dossier sylvie may edit.
-HIDDEN_FROM_SYLVIE = "echange-prevention-ruptures-2023"
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +46,7 @@ def users(demo):
 
 
 def dashboard(user) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(HOME)
+    response = client_for(user).get(HOME)
     assert response.status_code == 200
     return unescape(response.content.decode())
 
@@ -57,15 +56,6 @@ def pages_in_summary(html: str) -> int:
     match = re.search(r"(\d+)\s+pages?\b", re.sub(r"<[^>]+>", " ", summary))
     assert match, "no page count in the summary"
     return int(match.group(1))
-
-
-def hidden_titles_in(user, html: str) -> list[str]:
-    """Titles of pages this user may not view that the dashboard shows."""
-    return [
-        page.title
-        for page in Page.objects.filter(depth__gt=1)
-        if not can_view_page(user, page) and page.title in html
-    ]
 
 
 def pages_under_root(user) -> Page:
@@ -252,8 +242,7 @@ def test_referent_sees_the_proposal_of_her_college_waiting_for_her_review(users)
 
 
 def queries_for_dashboard(user) -> int:
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(HOME).status_code == 200
     return len(captured)

@@ -12,34 +12,27 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from wagtail.models import Page, PageLogEntry
 
 from cms.access import can_view_page
 from cms.models import ContributionPage, DossierPage
 from members.models import College
+from tests.admin_readers import (
+    HIDDEN_FROM_REFERENTE,
+    HIDDEN_FROM_SYLVIE,
+    client_for,
+    hidden_titles_in,
+)
 from tests.conftest import users_by_name
 
 REFUSED = {302, 403, 404}
-
-# Restricted to the Administrations de l'État college, under a dossier sylvie may edit.
-HIDDEN_FROM_SYLVIE = "echange-prevention-ruptures-2023"
-# Restricted to Institutions sociales and Administrations de l'État.
-HIDDEN_FROM_REFERENTE = "compte-rendu-aller-vers-2023"
 
 
 @pytest.fixture
 def users(demo):
     return users_by_name()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def contribution(slug: str) -> ContributionPage:
@@ -52,18 +45,6 @@ def text_of(response) -> str:
     if response.get("Content-Type", "").startswith("application/json"):
         return json.dumps(json.loads(body), ensure_ascii=False)
     return body
-
-
-def hidden_titles_in(user, body: str) -> list[str]:
-    """Titles of pages this user may not view that appear in a response body."""
-    found = []
-    for page in Page.objects.filter(depth__gt=1):
-        if can_view_page(user, page):
-            continue
-        for title in {page.title, page.draft_title}:
-            if title and (escape(title) in body or title in body):
-                found.append(title)
-    return found
 
 
 # -- finding 2: edit rights reach no further than view rights -------------------------------
