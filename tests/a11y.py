@@ -12,9 +12,10 @@ the database, so it happens before Playwright starts (see tests/test_browser.py 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +210,14 @@ def new_context(browser: Browser, cookies: list[dict] | None = None, **options) 
     return context
 
 
+def screenshot_if_asked(page: Page, variable: str, name: str, full_page: bool = True) -> None:
+    """Leave the screen in the folder named by the environment variable ``variable``,
+    for a person to look at; nothing when the variable is unset."""
+    folder = os.environ.get(variable, "")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=full_page)
+
+
 def session_cookies(username: str | None, site: str) -> list[dict]:
     """The session cookie of `username` logged in (no cookie for an anonymous reader)."""
     if username is None:
@@ -308,6 +317,13 @@ CHECKED_PAGES = [
     CheckedPage("not-found", "/cette-page-n-existe-pas/", "Page introuvable"),
 ]
 CHECKED_IDS = [checked.id for checked in CHECKED_PAGES]
+
+
+def checked_page(page_id: str, **changes: Any) -> CheckedPage:
+    """The page of CHECKED_PAGES with this id, with ``changes`` (another reader, another id)."""
+    page = next(checked for checked in CHECKED_PAGES if checked.id == page_id)
+    return replace(page, **changes)
+
 
 STANDARD_PAGE_TITLE = "Page de texte de test"
 

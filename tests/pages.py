@@ -18,6 +18,13 @@ def contribution(slug: str, title: str, date: str, **fields: Any) -> dict:
     return {"type": "contribution", "slug": slug, "title": title, "date": date, **fields}
 
 
+def pa_contribution(slug: str, title: str, date: str, **fields: Any) -> dict:
+    """A contribution of the « personnes accompagnées » college that only this college sees."""
+    return contribution(
+        slug, title, date, colleges=["personnes-accompagnees"], visibility=PA_COLLEGE, **fields
+    )
+
+
 def dossier(slug: str, title: str, theme: str, *children: dict, **fields: Any) -> dict:
     entry = {"type": "dossier", "slug": slug, "title": title, "theme": theme, **fields}
     if children:

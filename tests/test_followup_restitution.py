@@ -4,11 +4,9 @@ the kept files and who may reach them."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from datetime import date, datetime
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -26,10 +24,16 @@ from cms.followup.restitution_odt import MIMETYPE
 from cms.meetings.models import Registration
 from cms.models import ConventionPage, DossierPage, EventPage
 from members.models import Member, Organisation
-from tests.a11y import assert_no_blocking_violations, browser_session, new_context, session_cookies
+from tests.a11y import (
+    assert_no_blocking_violations,
+    browser_session,
+    new_context,
+    screenshot_if_asked,
+    session_cookies,
+)
 from tests.conftest import load, users_by_name
 from tests.followup_helpers import item, numerique_tree
-from tests.pages import PA_COLLEGE, contribution
+from tests.pages import PA_COLLEGE, contribution, pa_contribution
 
 YEAR = 2024
 PUBLIC_ITEM = "Ouvrir des points d'accueil"
@@ -40,27 +44,21 @@ OLD_QUIET = "Traduire les courriers"  # born in 2022, nothing in 2024
 PUBLIC_MEETING = "Atelier ouvert de printemps"
 MEMBERS_MEETING = "Plénière des membres"
 COLLEGE_MEETING = "Réunion entre pairs"
-# Every person's names: none may appear in a report.
-NAMES = {
-    "pa": ("Josiane", "Béranger"),
-    "formation": ("Marcel", "Quintard"),
-    "deux": ("Ophélie", "Vasseur"),
-    "coord": ("Bertrand", "Lamarque"),
-    "ref-pa": ("Rosalie", "Dufresnoy"),
-    "porteur": ("Gaston", "Pellerin"),
-    "sans-college": ("Irène", "Tassigny"),
-}
-
+# Every person has a name: none may appear in a report.
 USERS = [
-    {"username": "pa", "colleges": ["personnes-accompagnees"], "roles": ["member"]},
-    {"username": "formation", "colleges": ["acteurs-formation"], "roles": ["member"]},
-    {"username": "deux", "colleges": ["personnes-accompagnees", "collectivites-territoriales"],
-     "roles": ["member"]},
-    {"username": "coord", "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
-    {"username": "ref-pa", "colleges": ["personnes-accompagnees"], "roles": ["member", "referent"]},
-    {"username": "porteur", "colleges": ["acteurs-formation"], "organisation": "centre",
-     "roles": ["member"]},
-    {"username": "sans-college"},
+    {"username": "pa", "first_name": "Josiane", "last_name": "Béranger",
+     "colleges": ["personnes-accompagnees"], "roles": ["member"]},
+    {"username": "formation", "first_name": "Marcel", "last_name": "Quintard",
+     "colleges": ["acteurs-formation"], "roles": ["member"]},
+    {"username": "deux", "first_name": "Ophélie", "last_name": "Vasseur",
+     "colleges": ["personnes-accompagnees", "collectivites-territoriales"], "roles": ["member"]},
+    {"username": "coord", "first_name": "Bertrand", "last_name": "Lamarque",
+     "colleges": ["acteurs-formation"], "roles": ["member", "coordination"]},
+    {"username": "ref-pa", "first_name": "Rosalie", "last_name": "Dufresnoy",
+     "colleges": ["personnes-accompagnees"], "roles": ["member", "referent"]},
+    {"username": "porteur", "first_name": "Gaston", "last_name": "Pellerin",
+     "colleges": ["acteurs-formation"], "organisation": "centre", "roles": ["member"]},
+    {"username": "sans-college", "first_name": "Irène", "last_name": "Tassigny"},
 ]  # fmt: skip
 
 TREE = numerique_tree(
@@ -73,9 +71,8 @@ TREE = numerique_tree(
         "membres", "Synthèse pour les membres", "2024-04-01", colleges=["acteurs-formation"],
         visibility="members", preconisations=[{"title": MEMBERS_ITEM, "description": ""}],
     ),
-    contribution(
-        "pa", "Paroles entre pairs", "2024-05-02", colleges=["personnes-accompagnees"],
-        visibility=PA_COLLEGE,
+    pa_contribution(
+        "pa", "Paroles entre pairs", "2024-05-02",
         preconisations=[{"title": COLLEGE_ITEM, "description": "Réservé."}],
     ),
     contribution(
@@ -101,11 +98,7 @@ TREE = numerique_tree(
     organisations=[
         {"slug": "centre", "name": "Centre social des Lices", "college": "acteurs-formation"},
     ],
-    users=[
-        {**user, "password": "x-secret-1", "first_name": NAMES[user["username"]][0],
-         "last_name": NAMES[user["username"]][1]}
-        for user in USERS
-    ],
+    users=[{**user, "password": "x-secret-1"} for user in USERS],
 )  # fmt: skip
 
 
@@ -228,8 +221,8 @@ def test_the_members_reader_is_made_up_and_sees_like_a_member_of_no_college(site
 @pytest.mark.parametrize("audience", ["public", "membres"])
 def test_no_person_is_named_in_a_report(site, audience, kind):
     text = report_text(audience, kind)
-    for username, (first, last) in NAMES.items():
-        assert first not in text and last not in text, username
+    for user in USERS:
+        assert user["first_name"] not in text and user["last_name"] not in text, user["username"]
 
 
 def test_the_charts_are_svg_with_their_data_table_as_text_alternative(site):
@@ -415,13 +408,29 @@ def test_the_preview_is_the_reports_html(site, client):
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"year": "2019"}, "Rien à restituer pour « Convention régionale » en 2019"),
-        ({"year": "deux mille"}, "L&#x27;année s&#x27;écrit en chiffres"),
-        ({"year": "1850"}, "Choisissez une année à partir de 2000."),
-        ({"year": ""}, "Indiquez l&#x27;année à restituer."),
-        ({"convention": "dossier"}, "Cette page n&#x27;est pas une convention"),
-        ({"convention": "vide"}, "Rien à restituer pour « Comité local sans activité »"),
-        ({"audience": "college"}, "Choisissez « Public » ou « Membres »."),
+        pytest.param(
+            {"year": "2019"},
+            "Rien à restituer pour « Convention régionale » en 2019",
+            id="year-without-activity",
+        ),
+        pytest.param(
+            {"year": "deux mille"}, "L&#x27;année s&#x27;écrit en chiffres", id="year-in-words"
+        ),
+        pytest.param({"year": "1850"}, "Choisissez une année à partir de 2000.", id="before-2000"),
+        pytest.param({"year": ""}, "Indiquez l&#x27;année à restituer.", id="no-year"),
+        pytest.param(
+            {"convention": "dossier"},
+            "Cette page n&#x27;est pas une convention",
+            id="a-dossier-as-convention",
+        ),
+        pytest.param(
+            {"convention": "vide"},
+            "Rien à restituer pour « Comité local sans activité »",
+            id="convention-without-activity",
+        ),
+        pytest.param(
+            {"audience": "college"}, "Choisissez « Public » ou « Membres ».", id="unknown-audience"
+        ),
     ],
 )
 def test_bad_input_gets_a_french_message_and_creates_nothing(site, client, values, message):
@@ -523,7 +532,7 @@ def test_reports_are_listed_newest_first_with_their_audience(site, client):
 # In Chromium: the admin screen and the preview at 375 and 1280 px, axe on the preview
 
 # Where the screenshots go when asked (RESTITUTION_SCREENSHOTS=/some/dir), to be looked at.
-SCREENSHOTS = os.environ.get("RESTITUTION_SCREENSHOTS", "")
+SCREENSHOTS = "RESTITUTION_SCREENSHOTS"
 
 
 @pytest.fixture
@@ -559,12 +568,10 @@ def test_the_screen_status_and_preview_pass_axe_at_every_width(restitution_serve
         expect(page.get_by_role("heading", level=1)).to_have_text("Restitution annuelle")
         expect(page.get_by_label("Année")).to_be_visible()
         assert_no_blocking_violations(page)
-        if SCREENSHOTS:
-            page.screenshot(path=str(Path(SCREENSHOTS) / f"screen-{width}.png"), full_page=True)
+        screenshot_if_asked(page, SCREENSHOTS, f"screen-{width}.png")
         page.goto(restitution_server["running"])
         expect(page.get_by_role("status").filter(has_text="étape")).to_contain_text("45 %")
-        if SCREENSHOTS:
-            page.screenshot(path=str(Path(SCREENSHOTS) / f"status-{width}.png"), full_page=True)
+        screenshot_if_asked(page, SCREENSHOTS, f"status-{width}.png")
         # The finished one: the running one reloads itself every few seconds, under axe too.
         page.goto(restitution_server["done"])
         expect(page.get_by_role("link", name="Télécharger le PDF")).to_be_visible()
@@ -574,5 +581,4 @@ def test_the_screen_status_and_preview_pass_axe_at_every_width(restitution_serve
         expect(page.get_by_role("img", name="Préconisations par état en 2024")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert_no_blocking_violations(page)
-        if SCREENSHOTS:
-            page.screenshot(path=str(Path(SCREENSHOTS) / f"preview-{width}.png"), full_page=True)
+        screenshot_if_asked(page, SCREENSHOTS, f"preview-{width}.png")

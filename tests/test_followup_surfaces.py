@@ -25,7 +25,7 @@ from cms.notifications.tokens import regenerate_feed_token
 from cms.visibility import Visibility, set_visibility
 from tests.conftest import load
 from tests.followup_helpers import BOARD, board, item, numerique_tree
-from tests.pages import PA_COLLEGE, contribution
+from tests.pages import contribution, pa_contribution
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -46,12 +46,10 @@ TREE = numerique_tree(
         colleges=["acteurs-formation"],
         preconisations=[{"key": "accueil", "title": PUBLIC_ITEM, "followup": {"timeline": STEPS}}],
     ),
-    contribution(
+    pa_contribution(
         "pa",
         "Paroles entre pairs",
         "2023-05-02",
-        colleges=["personnes-accompagnees"],
-        visibility=PA_COLLEGE,
         preconisations=[{"key": "guichet", "title": SECRET_ITEM, "followup": {"timeline": STEPS}}],
     ),
     beside=(BOARD,),
@@ -316,12 +314,12 @@ def test_the_api_names_restricted_evidence_only_to_who_may_open_it(client, site)
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"etat": "terminee"}, "« etat »"),
-        ({"tri": "hasard"}, "« tri »"),
-        ({"tableau": "abc"}, "« tableau »"),
-        ({"dossier": "-3"}, "« dossier »"),
-        ({"page": "0"}, "« page »"),
-        ({"page": "99"}, "n'existe pas"),
+        pytest.param({"etat": "terminee"}, "« etat »", id="unknown-status"),
+        pytest.param({"tri": "hasard"}, "« tri »", id="unknown-sort"),
+        pytest.param({"tableau": "abc"}, "« tableau »", id="board-not-a-number"),
+        pytest.param({"dossier": "-3"}, "« dossier »", id="negative-dossier"),
+        pytest.param({"page": "0"}, "« page »", id="page-zero"),
+        pytest.param({"page": "99"}, "n'existe pas", id="page-past-the-end"),
     ],
 )
 def test_the_api_answers_bad_parameters_with_a_french_400(client, site, query, message):

@@ -16,7 +16,7 @@ from search.acl import reader_tokens
 from search.contract import SearchQuery
 from search.service import run_search
 from tests.conftest import load
-from tests.pages import PA_COLLEGE, contribution, dossier_tree, open_dossier
+from tests.pages import contribution, dossier_tree, open_dossier, pa_contribution
 from tests.search.test_indexing import engine  # noqa: F401  (each test on both stores)
 
 TREE = dossier_tree(
@@ -28,12 +28,10 @@ TREE = dossier_tree(
             colleges=["acteurs-formation"],
             preconisations=[{"title": "Former les équipes d'accueil"}],
         ),
-        contribution(
+        pa_contribution(
             "pa",
             "Paroles entre pairs",
             "2023-01-03",
-            colleges=["personnes-accompagnees"],
-            visibility=PA_COLLEGE,
             preconisations=[{"title": "Former les agents au guichet humain"}],
         ),
     ),

@@ -20,7 +20,7 @@ from search.contract import SearchQuery
 from search.indexing import retry_pending
 from search.service import run_search, stores
 from tests.conftest import load
-from tests.pages import PA_COLLEGE, contribution, dossier, dossier_tree, open_dossier
+from tests.pages import contribution, dossier, dossier_tree, open_dossier, pa_contribution
 
 TREE = dossier_tree(
     open_dossier(
@@ -31,13 +31,7 @@ TREE = dossier_tree(
             summary="Une démarche d'évaluation.",
             preconisations=[{"title": "Former les équipes"}],
         ),
-        contribution(
-            "pa",
-            "Paroles sur l'évaluation",
-            "2021-01-03",
-            colleges=["personnes-accompagnees"],
-            visibility=PA_COLLEGE,
-        ),
+        pa_contribution("pa", "Paroles sur l'évaluation", "2021-01-03"),
         contribution("brouillon", "Évaluation en brouillon", "2021-01-04", live=False),
     ),
     dossier(
