@@ -155,6 +155,21 @@ class DecisionModelAdmin(ModelAdmin):
     button_helper_class = DecisionButtonHelper
     index_view_class = DeclaredQueryIndexView
     inspect_view_enabled = True
+    menu_icon = "user"
+    add_to_admin_menu = True
+    # The inspect view: when the request came and its state, what it says
+    # (``request_fields``), the decision, then what the decision made (``outcome_fields``).
+    request_fields: Sequence[str] = ()
+    outcome_fields: Sequence[str] = ()
+
+    def get_inspect_view_fields(self) -> list[str]:
+        return [
+            "created_at",
+            "status",
+            *self.request_fields,
+            *DECISION_FIELDS,
+            *self.outcome_fields,
+        ]
 
     def describe(self, obj: Any) -> str:
         """How the buttons and the decision pages name a request."""

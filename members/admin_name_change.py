@@ -6,13 +6,15 @@ or refuses each one (members.name_change). The admin never creates nor edits a r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from wagtail_modeladmin.options import modeladmin_register
 
 from members import name_change
 from members.admin_decision import (
-    DECISION_FIELDS,
     DecisionButtonHelper,
     DecisionModelAdmin,
     DecisionPermissionHelper,
@@ -44,34 +46,37 @@ class NameChangeButtonHelper(DecisionButtonHelper):
 
 
 class NameChangeDecisionView(DecisionView):
+    """Both decisions take the same note to the member and differ by their service only."""
+
     template_name = "members/admin/name_change_decision.html"
     form_class = DecisionForm
+    # The service of members.name_change making the decision, and what coordination is told.
+    service: Callable[[NameChangeRequest, Any, str], NameChangeRequest]
+    done: str
+
+    def decide(self, data: dict) -> str:
+        self.service(self.instance, self.request.user, data["note"])
+        return self.done
 
 
 class AcceptView(NameChangeDecisionView):
     action = "accept"
     page_title = "Confirmer le changement de nom"
-
-    def decide(self, data: dict) -> str:
-        name_change.accept(self.instance, self.request.user, data["note"])
-        return "Changement de nom confirmé : un courriel a été envoyé au membre."
+    service = staticmethod(name_change.accept)
+    done = "Changement de nom confirmé : un courriel a été envoyé au membre."
 
 
 class DeclineView(NameChangeDecisionView):
     action = "decline"
     page_title = "Refuser le changement de nom"
-
-    def decide(self, data: dict) -> str:
-        name_change.decline(self.instance, self.request.user, data["note"])
-        return "Changement de nom refusé : un courriel a été envoyé au membre."
+    service = staticmethod(name_change.decline)
+    done = "Changement de nom refusé : un courriel a été envoyé au membre."
 
 
 class NameChangeRequestAdmin(DecisionModelAdmin):
     model = NameChangeRequest
     menu_label = "Changements de nom"
-    menu_icon = "user"
     menu_order = 215
-    add_to_admin_menu = True
     permission_helper_class = NameChangePermissionHelper
     button_helper_class = NameChangeButtonHelper
     accept_view_class = AcceptView
@@ -80,16 +85,13 @@ class NameChangeRequestAdmin(DecisionModelAdmin):
     list_filter = ("status",)
     search_fields = ("first_name", "last_name", "previous_first_name", "previous_last_name")
     list_select_related = ("member__user",)
-    inspect_view_fields = [
-        "created_at",
-        "status",
+    request_fields = (
         "previous_first_name",
         "previous_last_name",
         "first_name",
         "last_name",
         "reason",
-        *DECISION_FIELDS,
-    ]
+    )
 
     @admin.display(description="Nom actuel")
     def previous_name(self, obj: NameChangeRequest) -> str:

@@ -14,7 +14,6 @@ from members.adhesion import services
 from members.adhesion.emails import requester
 from members.adhesion.forms import AdhesionForm, DeclineForm
 from members.admin_decision import (
-    DECISION_FIELDS,
     DecisionModelAdmin,
     DecisionPermissionHelper,
     DecisionRefused,
@@ -73,9 +72,7 @@ class DeclineView(DecisionView):
 class AdhesionRequestAdmin(DecisionModelAdmin):
     model = AdhesionRequest
     menu_label = "Demandes d'adhésion"
-    menu_icon = "user"
     menu_order = 210
-    add_to_admin_menu = True
     permission_helper_class = AdhesionPermissionHelper
     accept_view_class = AcceptView
     decline_view_class = DeclineView
@@ -83,16 +80,9 @@ class AdhesionRequestAdmin(DecisionModelAdmin):
     list_filter = ("status", ("college", RelatedFilter), "kind")
     search_fields = ("first_name", "last_name", "email", "organisation_name")
     list_select_related = ("college",)
-    # What the requester filled in, between the request's state and its decision.
-    inspect_view_fields = [
-        "created_at",
-        "status",
-        *AdhesionForm.Meta.fields,
-        "consent_at",
-        *DECISION_FIELDS,
-        "member",
-        "organisation",
-    ]
+    # What the requester filled in, and the account and structure an acceptance created.
+    request_fields = (*AdhesionForm.Meta.fields, "consent_at")
+    outcome_fields = ("member", "organisation")
 
     @admin.display(description="Demandeur")
     def requester(self, obj: AdhesionRequest) -> str:
