@@ -34,27 +34,21 @@ class _MemberChangedFormatter(LogFormatter):
         return "Modifié : " + ", ".join(labels)
 
 
-class _EmailConfirmedFormatter(LogFormatter):
-    label = "Confirmation d'une nouvelle adresse électronique"
-    message = "Nouvelle adresse électronique confirmée par le lien envoyé à cette adresse"
-
-
-class _EmailChangeCancelledFormatter(LogFormatter):
-    label = "Annulation d'un changement d'adresse électronique"
-    message = "Changement d'adresse électronique annulé"
-
-
-class _PhotoChangedFormatter(LogFormatter):
-    label = "Nouvelle photo"
-    message = "Photo du profil changée"
-
-
-class _PhotoRemovedFormatter(LogFormatter):
-    label = "Photo retirée"
-    message = "Photo du profil retirée"
-
-
-NAME_CHANGE_ACTIONS = [
+# The actions whose log line is always the same sentence: (action, label, message). Name
+# changes keep the names out of the message: a pseudonymised member's surname is in them.
+FIXED_MESSAGE_ACTIONS = [
+    (
+        EMAIL_CONFIRMED,
+        "Confirmation d'une nouvelle adresse électronique",
+        "Nouvelle adresse électronique confirmée par le lien envoyé à cette adresse",
+    ),
+    (
+        EMAIL_CHANGE_CANCELLED,
+        "Annulation d'un changement d'adresse électronique",
+        "Changement d'adresse électronique annulé",
+    ),
+    (PHOTO_CHANGED, "Nouvelle photo", "Photo du profil changée"),
+    (PHOTO_REMOVED, "Photo retirée", "Photo du profil retirée"),
     (NAME_CHANGE_REQUESTED, "Demande de changement de nom", "Changement de nom demandé"),
     (
         NAME_CHANGE_ACCEPTED,
@@ -69,20 +63,15 @@ NAME_CHANGE_ACTIONS = [
 ]
 
 
-def _name_change_formatter(label: str, message: str) -> type[LogFormatter]:
-    """The names stay out of the log's message: a pseudonymised member's surname is in them."""
-    return type("NameChangeFormatter", (LogFormatter,), {"label": label, "message": message})
+def _fixed_message_formatter(label: str, message: str) -> type[LogFormatter]:
+    return type("FixedMessageFormatter", (LogFormatter,), {"label": label, "message": message})
 
 
 @hooks.register("register_log_actions")
 def register_member_log_actions(actions) -> None:
     actions.register_action(MEMBER_CHANGED)(_MemberChangedFormatter)
-    actions.register_action(EMAIL_CONFIRMED)(_EmailConfirmedFormatter)
-    actions.register_action(EMAIL_CHANGE_CANCELLED)(_EmailChangeCancelledFormatter)
-    actions.register_action(PHOTO_CHANGED)(_PhotoChangedFormatter)
-    actions.register_action(PHOTO_REMOVED)(_PhotoRemovedFormatter)
-    for action, label, message in NAME_CHANGE_ACTIONS:
-        actions.register_action(action)(_name_change_formatter(label, message))
+    for action, label, message in FIXED_MESSAGE_ACTIONS:
+        actions.register_action(action)(_fixed_message_formatter(label, message))
 
 
 def log_member_change(
