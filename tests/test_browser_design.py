@@ -13,7 +13,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.a11y import CheckedPage, browser_session, new_context, open_checked, resolve, tab_to
+from tests.a11y import (
+    CheckedPage,
+    browser_session,
+    checked_page,
+    new_context,
+    open_checked,
+    resolve,
+    tab_to,
+)
 
 # Read only: the demo is loaded once for the module (tests/browser.py, demo_site_url).
 pytestmark = [pytest.mark.browser]
@@ -29,19 +37,18 @@ MAIN_NAVIGATION = "nav[aria-label='Navigation principale']"
 SECTIONS = "header nav.site-sections"
 HEADER_SEARCH = "#site-search-q"
 
-SHELL_PAGES = [
-    CheckedPage("home", "/", ""),
-    CheckedPage("convention", "/paca/", ""),
-    CheckedPage("dossier-member", "/paca/dossiers/non-recours-numerique/", "", user="membre"),
-    CheckedPage("search", "/recherche/?q=numérique", ""),
-]
+CONVENTION = checked_page("convention")
+# Read by a member, so that the header holds the account's links too.
+MEMBER_DOSSIER = checked_page("dossier", id="dossier-member", user="membre")
+SEARCH = checked_page("search-results", id="search")
+SHELL_PAGES = [checked_page("home"), CONVENTION, MEMBER_DOSSIER, SEARCH]
 FORM_PAGES = [
-    CheckedPage("adhesion", "/rejoindre/", "Rejoindre la convention"),
-    CheckedPage("adhesion-errors", "/rejoindre/", "", submit="Envoyer ma demande"),
-    CheckedPage("profile", "/mon-profil/", "Mon profil", user="membre"),
-    CheckedPage("proposal", "/propositions/nouvelle/{dossier_id}/", "", user="membre"),
-    CheckedPage("login", "/connexion/", "Connexion"),
-    CheckedPage("search", "/recherche/?q=numérique", "Rechercher"),
+    checked_page("adhesion"),
+    checked_page("adhesion-errors"),
+    checked_page("profile"),
+    checked_page("proposal-form", id="proposal"),
+    checked_page("login"),
+    SEARCH,
 ]
 WIDTHS = {"375 px": PHONE, "1280 px": WIDE}
 
@@ -73,9 +80,8 @@ def test_header_is_at_most_160_px_tall_on_a_phone(checked, demo_site_url, chromi
 
 
 def test_menu_opens_with_the_keyboard_on_a_phone(demo_site_url, chromium):
-    checked = CheckedPage("dossier", "/paca/dossiers/non-recours-numerique/", "", user="membre")
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, PHONE)
+        page = opened(browser, MEMBER_DOSSIER, demo_site_url, PHONE)
         page.locator(".skip-link").focus()
         tab_to(page, "Menu", tag="summary", limit=5)
         assert page.locator(MENU).get_attribute("aria-expanded") in (None, "false")
@@ -89,9 +95,8 @@ def test_menu_opens_with_the_keyboard_on_a_phone(demo_site_url, chromium):
 
 
 def test_menu_opens_without_javascript(demo_site_url, chromium):
-    checked = CheckedPage("convention", "/paca/", "")
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, PHONE, java_script_enabled=False)
+        page = opened(browser, CONVENTION, demo_site_url, PHONE, java_script_enabled=False)
         closed = page.locator(SECTIONS).is_visible()
         page.locator(MENU).click()
         sections = page.locator(SECTIONS).get_by_role("link", name="Rencontres")
@@ -101,9 +106,8 @@ def test_menu_opens_without_javascript(demo_site_url, chromium):
 
 
 def test_wide_screen_shows_the_navigation_without_a_menu_button(demo_site_url, chromium):
-    checked = CheckedPage("convention", "/paca/", "")
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, WIDE)
+        page = opened(browser, CONVENTION, demo_site_url, WIDE)
         assert not page.locator(MENU).is_visible()
         assert page.locator(MAIN_NAVIGATION).get_by_role("link").first.is_visible()
         assert page.locator(SECTIONS).get_by_role("link", name="Rencontres").is_visible()
@@ -119,9 +123,8 @@ HEADER_TARGETS_JS = """() => [...document.querySelectorAll(
 
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
 def test_every_target_of_the_header_is_at_least_44_px_tall(width, demo_site_url, chromium):
-    checked = CheckedPage("dossier", "/paca/dossiers/non-recours-numerique/", "", user="membre")
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, WIDTHS[width])
+        page = opened(browser, MEMBER_DOSSIER, demo_site_url, WIDTHS[width])
         if page.locator(MENU).is_visible():
             page.locator(MENU).click()
         targets = page.evaluate(HEADER_TARGETS_JS)
@@ -134,9 +137,8 @@ def test_every_target_of_the_header_is_at_least_44_px_tall(width, demo_site_url,
 
 
 def test_first_search_result_is_on_the_first_screen_of_a_phone(demo_site_url, chromium):
-    checked = CheckedPage("search", "/recherche/?q=numérique", "Rechercher")
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, PHONE)
+        page = opened(browser, SEARCH, demo_site_url, PHONE)
         first = page.locator(".search-results .card__title").first.bounding_box()
         facets_shown = page.locator(".facet-list a").first.is_visible()
     assert first["y"] + first["height"] <= PHONE["height"], f"first result at {first['y']:.0f} px"
@@ -144,9 +146,8 @@ def test_first_search_result_is_on_the_first_screen_of_a_phone(demo_site_url, ch
 
 
 def test_search_filters_are_open_on_a_wide_screen(demo_site_url, chromium):
-    checked = CheckedPage("search", "/recherche/?q=numérique", "Rechercher")
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, WIDE)
+        page = opened(browser, SEARCH, demo_site_url, WIDE)
         assert page.locator(".facet-list a").first.is_visible()
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.a11y import CheckedPage, assert_no_blocking_violations, browser_session
+from tests.a11y import MEETING, CheckedPage, assert_no_blocking_violations, browser_session
 from tests.test_browser_design import PHONE, WIDE, WIDTHS
 from tests.test_browser_design import opened as opened_at
 
@@ -31,7 +31,6 @@ SCREENSHOTS = os.environ.get("TABLE_SCREENSHOTS", "")
 
 CELLS = "main table th, main table td"
 CARDS = "main .card"
-MEETING = "/paca/rencontres/seminaire-acces-aux-droits/"
 # Long words and addresses, as members really write them, to make the tables work.
 LONG_TITLE = "Accompagnement interinstitutionnel : dématérialisation et non-recours"
 COORD = "coordination"

@@ -4,9 +4,6 @@ coordination's mailbox through the outbox."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.core import mail
 from django.test import override_settings
@@ -16,12 +13,13 @@ from cms.contact.models import ContactMessage, ContactSettings
 from cms.notifications.models import OutgoingEmail
 from tests.a11y import (
     CHECKED_PAGES,
-    CheckedPage,
     assert_no_blocking_violations,
     browser_session,
+    checked_page,
     new_context,
     open_checked,
     resolve,
+    screenshot_if_asked,
     session_cookies,
 )
 from tests.test_browser_design import MIN_FIELD_PX, MIN_TARGET_PX, PHONE, WIDE, WIDTHS
@@ -29,22 +27,15 @@ from tests.test_browser_design import MIN_FIELD_PX, MIN_TARGET_PX, PHONE, WIDE, 
 pytestmark = [pytest.mark.browser]
 
 # Where the screenshots go when asked (CONTACT_SCREENSHOTS=/some/dir), to be looked at.
-SCREENSHOTS = os.environ.get("CONTACT_SCREENSHOTS", "")
+SCREENSHOTS = "CONTACT_SCREENSHOTS"
 
 FOOTER_LINK = "footer.site-footer a[href='/contact/']"
 OUTBOX = "cms.notifications.outbox.OutboxBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 COORDINATION_ADDRESS = "contact@convention.example.org"
 
-CONTACT = CheckedPage("contact", "/contact/", "Écrire à la coordination")
-CONTACT_ERRORS = CheckedPage(
-    "contact-errors", "/contact/", "Écrire à la coordination", submit="Envoyer le message"
-)
-
-
-def screenshot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
+CONTACT = checked_page("contact")
+CONTACT_ERRORS = checked_page("contact-errors")
 
 
 def footer_walk(site: str) -> dict[str | None, list[tuple[str, str]]]:
@@ -106,7 +97,7 @@ def test_the_contact_forms_controls_are_at_least_40_px_tall(viewport, demo_site_
             for i in range(controls.count())
         }
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-        screenshot(page, f"contact-form-{viewport['width']}.png")
+        screenshot_if_asked(page, SCREENSHOTS, f"contact-form-{viewport['width']}.png")
     assert set(heights) >= {"subject", "message", "reply_email", "button"}
     assert all(height >= MIN_FIELD_PX for height in heights.values()), heights
     assert not overflow, "the contact page scrolls sideways"
@@ -118,7 +109,7 @@ def test_the_contact_page_has_no_serious_accessibility_violation(checked, demo_s
     with browser_session(chromium) as browser:
         page = new_context(browser, cookies, viewport=PHONE).new_page()
         open_checked(page, checked, url)
-        screenshot(page, f"{checked.id}-375.png")
+        screenshot_if_asked(page, SCREENSHOTS, f"{checked.id}-375.png")
         assert_no_blocking_violations(page)
 
 
@@ -157,7 +148,7 @@ def test_a_message_sent_in_the_browser_reaches_the_coordinations_mailbox(site, c
             for width, viewport in WIDTHS.items():
                 page = new_context(browser, cookies, viewport=viewport).new_page()
                 acknowledgements.append(send_a_message(page, url, f"Envoyé à {width}"))
-                screenshot(page, f"contact-sent-{viewport['width']}.png")
+                screenshot_if_asked(page, SCREENSHOTS, f"contact-sent-{viewport['width']}.png")
                 page.context.close()
 
     for heading, shown in acknowledgements:
