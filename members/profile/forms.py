@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,9 @@ from members.models import Member
 from members.phone import clean_phone_number
 from members.photos import CleanPhoto, PhotoRefused, clean_upload, set_photo
 from members.visibility import ACCOMPANIED_COLLEGE, address_contains_surname, is_pseudonymised
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The levels in plain words, from the widest audience to none.
 VISIBILITY_CHOICES = [
@@ -33,6 +38,27 @@ EMAIL_WITH_SURNAME_FIELD = "show_email_with_surname"
 
 def visibility_field_name(field: str) -> str:
     return f"visibility_{field}"
+
+
+def visibility_field(
+    label: StrOrPromise,
+    choices: list,
+    required_message: StrOrPromise,
+    initial: str | None = None,
+) -> forms.ChoiceField:
+    """Who may see one of the member's details: a radio button for each audience."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        initial=initial,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": required_message,
+            "invalid_choice": _(
+                "Ce choix n'existe pas. Choisissez l'une des possibilités proposées."
+            ),
+        },
+    )
 
 
 def parse_expertise(text: str) -> list[str]:
@@ -101,17 +127,11 @@ class ProfileForm(forms.ModelForm):
             del self.fields["show_full_name"]
         self._add_email_surname_choice(member)
         for name, label in VISIBILITY_LABELS.items():
-            self.fields[visibility_field_name(name)] = forms.ChoiceField(
-                label=label,
-                choices=VISIBILITY_CHOICES,
+            self.fields[visibility_field_name(name)] = visibility_field(
+                label,
+                VISIBILITY_CHOICES,
+                _("Choisissez qui peut voir ce champ."),
                 initial=member.visibility_of(name),
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": _("Choisissez qui peut voir ce champ."),
-                    "invalid_choice": _(
-                        "Ce choix n'existe pas. Choisissez l'une des possibilités proposées."
-                    ),
-                },
             )
 
     def _add_email_surname_choice(self, member: Member) -> None:
@@ -240,16 +260,10 @@ class PhotoForm(forms.Form):
             "empty": _("Ce fichier est vide. Choisissez une autre photo."),
         },
     )
-    visibility_photo = forms.ChoiceField(
-        label=_("Qui peut voir ma photo ?"),
-        choices=PHOTO_VISIBILITY_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choisissez qui peut voir votre photo."),
-            "invalid_choice": _(
-                "Ce choix n'existe pas. Choisissez l'une des possibilités proposées."
-            ),
-        },
+    visibility_photo = visibility_field(
+        _("Qui peut voir ma photo ?"),
+        PHOTO_VISIBILITY_CHOICES,
+        _("Choisissez qui peut voir votre photo."),
     )
 
     def __init__(self, *args, member: Member, **kwargs) -> None:

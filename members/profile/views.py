@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,8 @@ from members.models import Member
 from members.permissions import can_change_member
 from members.profile.forms import EmailChangeForm, NameChangeForm, PhotoForm, ProfileForm
 from members.visibility import MemberCard, Viewer, card_for
+
+FormT = TypeVar("FormT", bound=forms.Form)
 
 
 def _own_member(request: HttpRequest) -> Member | None:
@@ -45,6 +48,24 @@ def _own_editable_member(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         return view(request, member, *args, **kwargs)
 
     return with_member
+
+
+def _own_profile_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of one's own profile with a form: GET shows it, POST sends it. Never cached:
+    it shows one person's own details."""
+    return never_cache(
+        login_required(require_http_methods(["GET", "POST"])(_own_editable_member(view)))
+    )
+
+
+def _own_profile_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A button of one's own profile: POST only."""
+    return login_required(require_POST(_own_editable_member(view)))
+
+
+def _form_of(request: HttpRequest, form_class: type[FormT], **kwargs: Any) -> FormT:
+    """The form bound to what was posted, or empty on GET (then never valid)."""
+    return form_class(request.POST if request.method == "POST" else None, **kwargs)
 
 
 def _own_card(request: HttpRequest, member: Member) -> MemberCard:
@@ -87,9 +108,7 @@ def edit_profile(request: HttpRequest, member: Member) -> HttpResponse:
     return _render_profile(request, member)
 
 
-@login_required
-@require_POST
-@_own_editable_member
+@_own_profile_action
 def change_photo(request: HttpRequest, member: Member) -> HttpResponse:
     """A new photo and/or who may see it. A refused file changes nothing, not even the choice."""
     form = PhotoForm(request.POST, request.FILES, member=member)
@@ -105,22 +124,17 @@ def change_photo(request: HttpRequest, member: Member) -> HttpResponse:
     return redirect(f"{reverse('members:profile')}#ma-photo")
 
 
-@login_required
-@require_POST
-@_own_editable_member
+@_own_profile_action
 def remove_photo(request: HttpRequest, member: Member) -> HttpResponse:
     if photos.remove_photo(member, by_user=request.user):
         messages.success(request, _("Votre photo a été retirée : vos initiales la remplacent."))
     return redirect(f"{reverse('members:profile')}#ma-photo")
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-@_own_editable_member
+@_own_profile_page
 def change_name(request: HttpRequest, member: Member) -> HttpResponse:
-    form = NameChangeForm(request.POST if request.method == "POST" else None, user=member.user)
-    if request.method == "POST" and form.is_valid():
+    form = _form_of(request, NameChangeForm, user=member.user)
+    if form.is_valid():
         data = form.cleaned_data
         name_change.request_change(member, data["first_name"], data["last_name"], data["reason"])
         messages.success(
@@ -135,22 +149,17 @@ def change_name(request: HttpRequest, member: Member) -> HttpResponse:
     return render(request, "members/profile/name_change.html", context)
 
 
-@login_required
-@require_POST
-@_own_editable_member
+@_own_profile_action
 def cancel_name_change(request: HttpRequest, member: Member) -> HttpResponse:
     if name_change.cancel(member):
         messages.success(request, _("Votre demande de changement de nom est annulée."))
     return redirect("members:profile")
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-@_own_editable_member
+@_own_profile_page
 def change_email(request: HttpRequest, member: Member) -> HttpResponse:
-    form = EmailChangeForm(request.POST if request.method == "POST" else None, user=member.user)
-    if request.method == "POST" and form.is_valid():
+    form = _form_of(request, EmailChangeForm, user=member.user)
+    if form.is_valid():
         new_email = form.cleaned_data["new_email"]
         with transaction.atomic():
             email_change.request_change(member, new_email, by_user=request.user)
