@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
 from cms.dossiers.queries import published_contributions_of
 from cms.editorial.admin_views import ClosedProposalsView, closed_page_ids
 from cms.editorial.home_section import my_proposals, to_review
 from cms.editorial.queries import proposals_of
-from members.admin_coordination import RestrictedMenuItem
+from members.admin_menu import restricted_menu_item
 from members.models import Member
 from members.permissions import is_coordination
 from members.space.home_sections import SectionContent, home_section
@@ -59,12 +58,10 @@ def register_closed_proposals_url() -> list:
     ]
 
 
-@hooks.register("register_admin_menu_item")
-def register_closed_proposals_menu_item() -> MenuItem:
-    return RestrictedMenuItem(
-        "Propositions retirées ou refusées",
-        reverse("editorial_closed_proposals"),
-        icon_name="folder-inverse",
-        order=10100,
-        shown_to=is_coordination,
-    )
+restricted_menu_item(
+    "Propositions retirées ou refusées",
+    "editorial_closed_proposals",
+    icon="folder-inverse",
+    order=10100,
+    shown_to=is_coordination,
+)

@@ -1,13 +1,12 @@
 """Tracked items' actions in Wagtail's audit log."""
 
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 import cms.converters  # noqa: F401  (registers <id:…>)
 from cms.followup import audit, restitution_views
 from cms.followup.restitution_views import RestitutionStatusView, RestitutionView
-from members.admin_coordination import RestrictedMenuItem
+from members.admin_menu import restricted_menu_item
 from members.permissions import is_coordination
 
 
@@ -43,12 +42,10 @@ def register_restitution_urls() -> list:
     ]
 
 
-@hooks.register("register_admin_menu_item")
-def register_restitution_menu_item() -> MenuItem:
-    return RestrictedMenuItem(
-        "Restitution annuelle",
-        reverse("followup_restitution"),
-        icon_name="doc-full",
-        order=10100,
-        shown_to=is_coordination,
-    )
+restricted_menu_item(
+    "Restitution annuelle",
+    "followup_restitution",
+    icon="doc-full",
+    order=10100,
+    shown_to=is_coordination,
+)

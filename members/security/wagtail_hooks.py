@@ -3,9 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from members.admin_coordination import RestrictedMenuItem
+from members.admin_menu import SETTINGS_MENU, restricted_menu_item
 from members.security.admin_views import LockoutsView
 from members.security.roles import is_coordination_or_admin
 
@@ -21,12 +20,14 @@ def register_lockout_urls() -> list:
     ]
 
 
-@hooks.register("register_settings_menu_item")
-def register_lockouts_menu_item() -> MenuItem:
-    url = reverse("members_security_lockouts")
-    return RestrictedMenuItem(
-        "Connexions suspendues", url, icon_name="lock", order=900, shown_to=is_coordination_or_admin
-    )
+restricted_menu_item(
+    "Connexions suspendues",
+    "members_security_lockouts",
+    icon="lock",
+    order=900,
+    shown_to=is_coordination_or_admin,
+    menu=SETTINGS_MENU,
+)
 
 
 @hooks.register("register_account_menu_item")
