@@ -44,6 +44,13 @@ def live_indices(store) -> list[str]:
     return sorted(store.client.indices.get_alias(name=store.alias).body)
 
 
+def first_live_index(store) -> str:
+    """The index behind the alias once a first document is indexed."""
+    store.index([document(1)])
+    (index,) = live_indices(store)
+    return index
+
+
 def analyze(store, analyzer: str, text: str) -> list[str]:
     response = store.client.indices.analyze(index=store.alias, analyzer=analyzer, text=text)
     return [token["token"] for token in response["tokens"]]
@@ -55,11 +62,9 @@ def analyze(store, analyzer: str, text: str) -> list[str]:
 def test_text_fields_use_the_french_analyzer_with_an_unstemmed_exact_subfield(
     elasticsearch_store,
 ):
-    elasticsearch_store.index([document(1)])
-    (index,) = live_indices(elasticsearch_store)
-    properties = elasticsearch_store.client.indices.get_mapping(index=index)[index]["mappings"][
-        "properties"
-    ]
+    index = first_live_index(elasticsearch_store)
+    mapping = elasticsearch_store.client.indices.get_mapping(index=index)[index]["mappings"]
+    properties = mapping["properties"]
 
     for field in ("title", "summary", "body", "attachments"):
         assert properties[field]["analyzer"] == "francais", field
@@ -74,11 +79,9 @@ def test_text_fields_use_the_french_analyzer_with_an_unstemmed_exact_subfield(
 def test_french_analyzer_chain_is_html_strip_elision_lowercase_stop_light_stemmer_folding(
     elasticsearch_store,
 ):
-    elasticsearch_store.index([document(1)])
-    (index,) = live_indices(elasticsearch_store)
-    analysis = elasticsearch_store.client.indices.get_settings(index=index)[index]["settings"][
-        "index"
-    ]["analysis"]
+    index = first_live_index(elasticsearch_store)
+    settings = elasticsearch_store.client.indices.get_settings(index=index)[index]["settings"]
+    analysis = settings["index"]["analysis"]
 
     francais = analysis["analyzer"]["francais"]
     assert francais["tokenizer"] == "standard"
