@@ -8,15 +8,12 @@ Chromium the test is skipped locally and fails under CI=true.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from members.models import Member
-from tests.a11y import log_in
-from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, WRITING_BROWSER_TESTS
+from tests.a11y import browser_session, log_in, new_context
+from tests.browser import WRITING_BROWSER_TESTS
 
 # The live server needs a transactional database; a serialized rollback brings back the
 # home page and default site (data migrations) that the flush after each test erases.
@@ -33,23 +30,6 @@ PHONE_QUESTION = "Qui peut voir mon téléphone ?"
 NOBODY = "Personne (moi seul·e)"
 
 
-@contextmanager
-def browser_page(chromium: Path) -> Iterator[Page]:
-    """A fresh anonymous page. While Playwright runs, Django refuses ORM calls in this
-    thread (its asyncio loop is running), so database checks come after this block."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
-        )
-        context = browser.new_context(locale="fr-FR")
-        context.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
 def expect_h1(page: Page, text: str) -> None:
     headings = page.get_by_role("heading", level=1)
     expect(headings).to_have_count(1)
@@ -57,8 +37,11 @@ def expect_h1(page: Page, text: str) -> None:
 
 
 def test_member_filters_the_directory_and_changes_a_visibility_choice(site, chromium):
-    with browser_page(chromium) as page:
-        log_in(page, site, "membre", "demo-convention")
+    # Database checks come after the browser: while Playwright runs, Django refuses ORM
+    # calls in this thread (its asyncio loop is running).
+    with browser_session(chromium) as browser:
+        page = new_context(browser).new_page()
+        log_in(page, site, "membre")
 
         page.goto(site + DIRECTORY_PATH)
         expect_h1(page, DIRECTORY_TITLE)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from cms.models import ContributionPage
-from tests.a11y import assert_no_blocking_violations, log_in
-from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, WRITING_BROWSER_TESTS
+from tests.a11y import assert_no_blocking_violations, browser_session, log_in, new_context
+from tests.browser import WRITING_BROWSER_TESTS
 
 pytestmark = WRITING_BROWSER_TESTS
 
@@ -34,23 +33,9 @@ NEW_TEXT = "Au quartier Nord, le guichet ouvre le mardi matin."
 
 
 @contextmanager
-def chromium_browser(chromium: Path) -> Iterator[Browser]:
-    """While Playwright runs, Django refuses ORM calls in this thread: checks come after."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@contextmanager
 def session(browser: Browser, site: str, username: str) -> Iterator[Page]:
     """A fresh browser context, logged in as this demo user."""
-    context = browser.new_context(locale="fr-FR")
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser)
     page = context.new_page()
     log_in(page, site, username, PASSWORD)
     try:
@@ -86,17 +71,22 @@ def review_row(page: Page, title: str):
     return page.locator("#awaiting-review-section").get_by_role("row").filter(has_text=title)
 
 
-def approve_from_admin_dashboard(page: Page, site: str) -> None:
+def review_actions(page: Page, site: str, title: str) -> Locator:
+    """The dashboard's row of ``title``, its « Actions » menu opened."""
     page.goto(site + "/admin/")
-    row = review_row(page, TITLE)
+    row = review_row(page, title)
     row.get_by_role("button", name=re.compile("Actions")).click()
-    row.get_by_role("button", name=APPROVE).click()
+    return row
+
+
+def approve_from_admin_dashboard(page: Page, site: str) -> None:
+    review_actions(page, site, TITLE).get_by_role("button", name=APPROVE).click()
     # The dashboard reloads once the action is done: the contribution left this reviewer's list.
     expect(page.get_by_role("row").filter(has_text=TITLE)).to_have_count(0)
 
 
 def test_member_proposal_is_approved_by_referent_then_coordination_and_published(site, chromium):
-    with chromium_browser(chromium) as browser:
+    with browser_session(chromium) as browser:
         with session(browser, site, "membre") as member:
             propose(member, site)
         with session(browser, site, "referente") as other_referent:
@@ -123,10 +113,7 @@ def test_member_proposal_is_approved_by_referent_then_coordination_and_published
 
 
 def ask_for_changes_from_admin_dashboard(page: Page, site: str) -> None:
-    page.goto(site + "/admin/")
-    row = review_row(page, TITLE)
-    row.get_by_role("button", name=re.compile("Actions")).click()
-    row.get_by_role("button", name=ASK_CHANGES).click()
+    review_actions(page, site, TITLE).get_by_role("button", name=ASK_CHANGES).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label(re.compile("Commentaire|Comment")).fill(COMMENT)
     dialog.get_by_role("button", name=ASK_CHANGES).click()
@@ -157,7 +144,7 @@ def edit_and_send_back(page: Page, site: str) -> None:
 
 
 def test_proposal_sent_back_with_a_comment_is_edited_resubmitted_and_reviewed_again(site, chromium):
-    with chromium_browser(chromium) as browser:
+    with browser_session(chromium) as browser:
         with session(browser, site, "membre") as member:
             propose(member, site)
         with session(browser, site, "odile") as referent:
@@ -165,10 +152,8 @@ def test_proposal_sent_back_with_a_comment_is_edited_resubmitted_and_reviewed_ag
         with session(browser, site, "membre") as member:
             edit_and_send_back(member, site)
         with session(browser, site, "odile") as referent:
-            referent.goto(site + "/admin/")
-            row = review_row(referent, NEW_TITLE)
+            row = review_actions(referent, site, NEW_TITLE)
             expect(row).to_have_count(1)
-            row.get_by_role("button", name=re.compile("Actions")).click()
             preview = row.get_by_role("link", name=re.compile("Prévisualisation|Preview"))
             referent.goto(site + (preview.get_attribute("href") or ""))
             expect(referent.get_by_role("main")).to_contain_text(NEW_TEXT)
