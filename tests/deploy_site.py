@@ -40,6 +40,7 @@ from cms.content_loader import ContentLoader
 from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 from search.models import PendingOperation
+from tests.conftest import COLLEGES
 
 PUBLIC_BYTES = b"%PDF-1.4 compte rendu public"
 RESTRICTED_BYTES = b"%PDF-1.4 compte rendu reserve"
@@ -47,10 +48,7 @@ PASSWORD = "x-secret-1"
 REPLY = "REPLY "
 
 CONTENT = {
-    "colleges": [
-        {"slug": "personnes-accompagnees", "name": "Personnes accompagnées"},
-        {"slug": "acteurs-formation", "name": "Acteurs de la formation"},
-    ],
+    "colleges": COLLEGES,
     "users": [
         {"username": "pa", "password": PASSWORD, "colleges": ["personnes-accompagnees"],
          "roles": ["member"]},

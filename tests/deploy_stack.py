@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connections
 
 from tests.deploy_site import REPLY
+from tests.processes import wait_or_kill
 
 BASE_DIR = Path(settings.BASE_DIR)
 SITE_SCRIPT = Path(__file__).with_name("deploy_site.py")
@@ -97,11 +98,7 @@ class Service:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(self.stop_signal)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            wait_or_kill(self.process)
 
 
 def start_redis(workdir: Path) -> tuple[Service, str]:
@@ -271,8 +268,4 @@ class SiteChanger:
 
     def stop(self) -> None:
         self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_or_kill(self.process)

@@ -40,6 +40,7 @@ from tests.deploy_stack import (
     start_redis,
     wait_until_answering,
 )
+from tests.http_sessions import browser, sign_in
 from tests.search.es_fixture import DevNode, unavailable
 
 # The marker has pytest-django create the test database, which the stack copies.
@@ -154,40 +155,12 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
         drop_database(database)
 
 
-def browser() -> requests.Session:
-    session = requests.Session()
-    # The test certificate is self-signed; REQUESTS_CA_BUNDLE would win over verify=False.
-    session.trust_env = False
-    session.verify = False
-    # Straight to a process as through nginx: one host name, so one page cache key.
-    session.headers["Host"] = "127.0.0.1"
-    return session
-
-
-def log_in(base: str, username: str, password: str = PASSWORD) -> tuple[requests.Session, int]:
-    """Sign in through the login form, as a browser does: the session and the status."""
-    session = browser()
-    session.get(f"{base}/connexion/", timeout=30)
-    response = session.post(
-        f"{base}/connexion/",
-        data={
-            "username": username,
-            "password": password,
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-        },
-        headers={"Referer": f"{base}/connexion/"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    return session, response.status_code
-
-
 @pytest.fixture(scope="module")
 def readers(stack) -> dict[str, requests.Session]:
     """A member of the restricted page's college, one of another college, and anonymous."""
     sessions = {"anonymous": browser()}
     for username in ("pa", "formation"):
-        session, status = log_in(stack.https, username)
+        session, status = sign_in(stack.https, username, PASSWORD)
         assert status == 302, f"{username} could not sign in ({status})"
         sessions[username] = session
     return sessions
@@ -303,11 +276,16 @@ def test_a_page_cached_by_one_process_is_served_from_the_cache_by_the_other(stac
     assert response.headers[CACHE_HEADER] == "hit"
 
 
-def test_a_publish_by_another_process_purges_the_page_in_both(stack):
-    page = stack.urls["public_page"]
+def cache_in_both(stack, page: str) -> None:
+    """Have each process serve the anonymous page from its cache."""
     for process in stack.processes:
         anonymous_get(process, page)
         assert anonymous_get(process, page).headers[CACHE_HEADER] == "hit"
+
+
+def test_a_publish_by_another_process_purges_the_page_in_both(stack):
+    page = stack.urls["public_page"]
+    cache_in_both(stack, page)
     stack.change("retitle", "pub", "Contribution republiée")
     for process in stack.processes:
         assert "Contribution republiée" in anonymous_get(process, page).text
@@ -315,9 +293,7 @@ def test_a_publish_by_another_process_purges_the_page_in_both(stack):
 
 def test_a_restriction_added_elsewhere_is_enforced_at_once_by_both(stack):
     page = stack.urls["other_page"]
-    for process in stack.processes:
-        anonymous_get(process, page)
-        assert anonymous_get(process, page).headers[CACHE_HEADER] == "hit"
+    cache_in_both(stack, page)
     stack.change("restrict", "autre", "personnes-accompagnees")
     for process in stack.processes:
         response = anonymous_get(process, page)
@@ -327,7 +303,7 @@ def test_a_restriction_added_elsewhere_is_enforced_at_once_by_both(stack):
 
 def test_a_session_opened_through_one_process_is_known_to_the_other(stack):
     first, second = stack.processes
-    session, status = log_in(first, "pa")
+    session, status = sign_in(first, "pa", PASSWORD)
     assert status == 302
     response = session.get(second + stack.urls["restricted_document"], timeout=30)
     assert response.status_code == 200
@@ -413,9 +389,9 @@ def test_a_lockout_counted_by_one_process_holds_in_the_other(stack):
     # Last of the module: "formation" stays locked out from this address afterwards.
     first, second = stack.processes
     statuses = [
-        log_in(first, "formation", "mauvais-mot-de-passe")[1]
+        sign_in(first, "formation", "mauvais-mot-de-passe")[1]
         for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS)
     ]
     # The last failure fills the counter: that answer is already the lockout page.
     assert statuses[-1] == 429
-    assert log_in(second, "formation")[1] == 429
+    assert sign_in(second, "formation", PASSWORD)[1] == 429

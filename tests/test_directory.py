@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from members.models import Member
 from members.vcard import fold, vcard_for
 from members.visibility import Viewer, card_for, may_see_field, shown_name, with_visible_field
-from tests.conftest import load, loaded_once, users_by_name
+from tests.conftest import COLLEGES, load, loaded_once, users_by_name
 from tests.profile_helpers import profile_post
 
 PUBLIC_DIRECTORY = "/c/annuaire/"
@@ -18,11 +18,7 @@ MEMBERS_DIRECTORY = "/m/annuaire/"
 PROFILE_URL = "/mon-profil/"
 
 DATA = {
-    "colleges": [
-        {"slug": "personnes-accompagnees", "name": "Personnes accompagnées"},
-        {"slug": "acteurs-formation", "name": "Acteurs de la formation"},
-        {"slug": "collectivites-territoriales", "name": "Collectivités territoriales"},
-    ],
+    "colleges": COLLEGES,
     "territories": [
         {"slug": "paca", "name": "Provence-Alpes-Côte d'Azur", "kind": "region"},
         {"slug": "var", "name": "Var", "parent": "paca", "kind": "departement"},

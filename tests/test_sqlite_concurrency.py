@@ -24,6 +24,7 @@ from django.conf import settings
 
 from tests.conftest import COLLEGES
 from tests.pages import dossier, dossier_tree
+from tests.processes import wait_or_kill
 from tests.sqlite_writer import REPLY
 
 WRITER = Path(__file__).with_name("sqlite_writer.py")
@@ -97,11 +98,7 @@ class Worker:
 
     def stop(self) -> None:
         self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_or_kill(self.process)
 
 
 @pytest.fixture(scope="module")

@@ -54,6 +54,7 @@ from tests.bench.page_bench import (  # noqa: E402 (the checkout on the path fir
     sqlite_path,
     step,
 )
+from tests.http_sessions import browser, sign_in  # noqa: E402
 
 DEFAULT_DATABASE_URL = "sqlite:////tmp/load-bench.sqlite3"
 DEMO_CONTENT = ROOT / "cms" / "content" / "demo.json"
@@ -193,31 +194,11 @@ class Figures:
                 self.server_errors[kind] += 1
 
 
-def session() -> requests.Session:
-    import requests
-
-    browser = requests.Session()
-    browser.trust_env = False  # no proxy: loopback only
-    browser.headers["Host"] = "127.0.0.1"  # one host name, so one page cache key
-    return browser
-
-
-def sign_in(base: str, username: str) -> requests.Session:
-    browser = session()
-    browser.get(f"{base}/connexion/", timeout=30)
-    response = browser.post(
-        f"{base}/connexion/",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-        },
-        allow_redirects=False,
-        timeout=30,
-    )
-    if response.status_code != 302:
-        sys.exit(f"{username} n'a pas pu se connecter ({response.status_code}).")
-    return browser
+def signed_in(base: str, username: str) -> requests.Session:
+    member, status = sign_in(base, username, PASSWORD)
+    if status != 302:
+        sys.exit(f"{username} n'a pas pu se connecter ({status}).")
+    return member
 
 
 class Client(threading.Thread):
@@ -228,8 +209,8 @@ class Client(threading.Thread):
         self.bases, self.site, self.figures = bases, site, figures
         self.stop_at = 0.0  # set when the traffic starts
         self.random = random.Random(number)
-        self.anonymous = session()
-        self.member = sign_in(bases[number % len(bases)], MEMBERS[number % len(MEMBERS)])
+        self.anonymous = browser()
+        self.member = signed_in(bases[number % len(bases)], MEMBERS[number % len(MEMBERS)])
         self.registered: set[str] = set()
         self.turn = number
 
@@ -246,8 +227,8 @@ class Client(threading.Thread):
                 status = None
             self.figures.record(kind, time.perf_counter() - started, status)
 
-    def get(self, browser: requests.Session, url: str) -> int:
-        return browser.get(url, allow_redirects=False, timeout=30).status_code
+    def get(self, session: requests.Session, url: str) -> int:
+        return session.get(url, allow_redirects=False, timeout=30).status_code
 
     def send_anonyme(self, base: str) -> int:
         url = base + self.random.choice(self.site.public_pages)

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from search.stores.elasticsearch import ElasticsearchStore
+from tests.processes import wait_or_kill
 
 RUN_SH = Path(__file__).resolve().parents[2] / "deploy" / "elasticsearch" / "run.sh"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -121,11 +122,7 @@ class DevNode:
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_or_kill(self.process)
 
 
 @pytest.fixture(scope="session")
