@@ -408,29 +408,22 @@ def test_the_preview_is_the_reports_html(site, client):
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        pytest.param(
-            {"year": "2019"},
-            "Rien à restituer pour « Convention régionale » en 2019",
-            id="year-without-activity",
-        ),
-        pytest.param(
-            {"year": "deux mille"}, "L&#x27;année s&#x27;écrit en chiffres", id="year-in-words"
-        ),
-        pytest.param({"year": "1850"}, "Choisissez une année à partir de 2000.", id="before-2000"),
-        pytest.param({"year": ""}, "Indiquez l&#x27;année à restituer.", id="no-year"),
-        pytest.param(
-            {"convention": "dossier"},
-            "Cette page n&#x27;est pas une convention",
-            id="a-dossier-as-convention",
-        ),
-        pytest.param(
-            {"convention": "vide"},
-            "Rien à restituer pour « Comité local sans activité »",
-            id="convention-without-activity",
-        ),
-        pytest.param(
-            {"audience": "college"}, "Choisissez « Public » ou « Membres ».", id="unknown-audience"
-        ),
+        ({"year": "2019"}, "Rien à restituer pour « Convention régionale » en 2019"),
+        ({"year": "deux mille"}, "L&#x27;année s&#x27;écrit en chiffres"),
+        ({"year": "1850"}, "Choisissez une année à partir de 2000."),
+        ({"year": ""}, "Indiquez l&#x27;année à restituer."),
+        ({"convention": "dossier"}, "Cette page n&#x27;est pas une convention"),
+        ({"convention": "vide"}, "Rien à restituer pour « Comité local sans activité »"),
+        ({"audience": "college"}, "Choisissez « Public » ou « Membres »."),
+    ],
+    ids=[
+        "year-without-activity",
+        "year-in-words",
+        "year-before-2000",
+        "no-year",
+        "a-dossier-as-convention",
+        "convention-without-activity",
+        "unknown-audience",
     ],
 )
 def test_bad_input_gets_a_french_message_and_creates_nothing(site, client, values, message):
