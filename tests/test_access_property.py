@@ -15,8 +15,10 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.documents.models import Document
+from wagtail.models import Page
 
 from cms.access import can_view_page, visible_pages
+from cms.audience import audience_key
 from cms.followup.models import FollowupBoardPage, TrackedItem
 from cms.models import ContributionAttachment, ContributionPage, DossierPage, MemberDirectoryPage
 from cms.notifications.tokens import owner_of_feed_token, regenerate_feed_token
@@ -122,7 +124,28 @@ def client_for(user) -> Client:
     return client
 
 
-def check_reader(user, documents) -> None:
+def section_titles(html: str, label: str) -> set[str]:
+    """The titles a navigation block of the header lists (empty when it is not there)."""
+    start = html.find(f'aria-label="{label}')
+    if start == -1:
+        return set()
+    block = html[start : html.index("</nav>", start)]
+    return {title for title in ("Conv", "Index", "Annuaire", "Suivi") if f">{title}</a>" in block}
+
+
+def check_menus(client: Client, reader) -> None:
+    """The header's menus (cached per audience) list exactly the pages the reader may see."""
+    convention = Page.objects.get(slug="conv")
+    home_nav = section_titles(client.get("/").content.decode(), "Navigation principale")
+    assert ("Conv" in home_nav) is can_view_page(reader, convention)
+    if client.get(convention.url).status_code != 200:
+        return
+    html = client.get(convention.url).content.decode()
+    expected = {page.title for page in convention.get_children() if can_view_page(reader, page)}
+    assert section_titles(html, "Rubriques") == expected
+
+
+def check_reader(user, documents) -> dict[int, bool]:
     client = client_for(user)
     reader = user or AnonymousUser()
     served = {}
@@ -168,6 +191,8 @@ def check_reader(user, documents) -> None:
         assert (status == 200) is (served[page_pk] or edits_files)
 
     check_followup(client, user, reader, served)
+    check_menus(client, reader)
+    return served
 
 
 def titles_in(content: str, items) -> set[str]:
@@ -237,6 +262,21 @@ def test_every_surface_agrees_with_wagtail_serving(colleges, media_root, tree, p
     with transaction.atomic():
         load(content_for(tree, people))
         documents = attach_documents()
-        for user in [None, *get_user_model().objects.filter(username__startswith="u")]:
-            check_reader(user, documents)
+        readers = [None, *get_user_model().objects.filter(username__startswith="u")]
+        served = {}
+        for user in readers:
+            served[user] = check_reader(user, documents)
+        check_audiences(readers, served)
         transaction.set_rollback(True)
+
+
+def check_audiences(readers, served) -> None:
+    """Readers served different contributions never share an audience: no fragment cached
+    for one (cms.audience) can reach the other. Readers checked later in an example were
+    served fragments the earlier ones left in the cache, and the checks above still held."""
+    for first in readers:
+        for second in readers:
+            if served[first] != served[second]:
+                assert audience_key(first or AnonymousUser()) != audience_key(
+                    second or AnonymousUser()
+                )

@@ -111,7 +111,7 @@ def test_dossier_aggregates_preconisations_of_its_contributions(client, demo):
 def test_dossier_filters_contributions_by_type(client, demo):
     dossier = DossierPage.objects.get(slug="non-recours-numerique")
     response = client.get(dossier.url, {"type": "diagnostic"})
-    for contribution in response.context["contributions"]:
+    for contribution in response.context["listing"].contributions:
         assert contribution.contribution_type == "diagnostic"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import models
@@ -149,41 +150,86 @@ class DossierPage(SubRoutes, RoutablePageMixin, IntranetPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        contributions = list(self.contributions_for(request.user))
-        colleges = {college.slug: college for college in College.objects.all()}
-        types = dict(ContributionPage.Type.choices)
-        college_filter = request.GET.get("college", "")
-        type_filter = request.GET.get("type", "")
-        shown = contributions
-        if college_filter in colleges:
-            shown = [
-                c
-                for c in shown
-                if any(college.slug == college_filter for college in c.colleges.all())
-            ]
-        if type_filter in types:
-            shown = [c for c in shown if c.contribution_type == type_filter]
         context.update(
             {
-                "contributions": Paginator(shown, CONTRIBUTIONS_PER_PAGE).get_page(
-                    request.GET.get("page")
-                ),
-                "contribution_count": len(shown),
-                "preconisations": self.preconisations_of(contributions),
+                # Read only when the template renders it: the audience's cached fragments
+                # (cms.audience) usually hold the list and the table already.
+                "listing": DossierListing(self, request),
                 "coordinators": with_shown_names(self.coordinators.all()),
                 "synthesis_pdf_url": self.sub_url(request, "synthesis_pdf"),
                 "preconisations_csv_url": self.sub_url(request, "preconisations_csv"),
-                "college_choices": list(colleges.values()),
-                "type_choices": ContributionPage.Type.choices,
-                "college_filter": college_filter if college_filter in colleges else "",
-                "type_filter": type_filter if type_filter in types else "",
-                "ignored_filter": bool(
-                    (college_filter and college_filter not in colleges)
-                    or (type_filter and type_filter not in types)
-                ),
             }
         )
         return context
+
+
+class DossierListing:
+    """A dossier's contributions for one request (filtered, paginated) and its préconisations.
+
+    Each part is computed on first use, from the contributions the reader may see.
+    """
+
+    def __init__(self, dossier: DossierPage, request) -> None:
+        self.dossier = dossier
+        self.request = request
+        self.college_filter = request.GET.get("college", "")
+        self.type_filter = request.GET.get("type", "")
+
+    @cached_property
+    def visible_contributions(self) -> list[ContributionPage]:
+        return list(self.dossier.contributions_for(self.request.user))
+
+    @cached_property
+    def colleges(self) -> dict[str, College]:
+        return {college.slug: college for college in College.objects.all()}
+
+    @property
+    def college_choices(self) -> list[College]:
+        return list(self.colleges.values())
+
+    @property
+    def type_choices(self) -> list[tuple[str, str]]:
+        return ContributionPage.Type.choices
+
+    @property
+    def chosen_college(self) -> str:
+        return self.college_filter if self.college_filter in self.colleges else ""
+
+    @property
+    def chosen_type(self) -> str:
+        return self.type_filter if self.type_filter in dict(self.type_choices) else ""
+
+    @property
+    def ignored_filter(self) -> bool:
+        return bool(
+            (self.college_filter and not self.chosen_college)
+            or (self.type_filter and not self.chosen_type)
+        )
+
+    @cached_property
+    def shown(self) -> list[ContributionPage]:
+        shown = self.visible_contributions
+        if self.chosen_college:
+            shown = [
+                c
+                for c in shown
+                if any(college.slug == self.chosen_college for college in c.colleges.all())
+            ]
+        if self.chosen_type:
+            shown = [c for c in shown if c.contribution_type == self.chosen_type]
+        return shown
+
+    @property
+    def count(self) -> int:
+        return len(self.shown)
+
+    @cached_property
+    def contributions(self):
+        return Paginator(self.shown, CONTRIBUTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
+
+    @cached_property
+    def preconisations(self) -> list[PreconisationRow]:
+        return DossierPage.preconisations_of(self.visible_contributions)
 
 
 class ContributionTag(TaggedItemBase):

@@ -1,10 +1,12 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django import template
 from django.http import Http404, HttpRequest
 from wagtail.models import BaseViewRestriction, Page, Site
 
 from cms.access import is_public_page, visible_pages
+from cms.audience import for_audience
 from cms.models.standard import StandardPage
 from cms.visibility import audience_names
 from members.visibility import shown_name as member_shown_name
@@ -22,41 +24,65 @@ def _memoised_on_request(request: HttpRequest, attribute: str, compute):
     return getattr(request, attribute)
 
 
-PagesOfRequest = Callable[[HttpRequest], list[Page]]
+@dataclass(frozen=True)
+class MenuEntry:
+    """What a menu shows of a page. Menus are cached per audience (``cms.audience``): plain
+    values, not pages, so that they can be kept in a cache shared by several processes."""
+
+    pk: int
+    path: str
+    title: str
+    url: str | None
 
 
-def _once_per_request(attribute: str) -> Callable[[PagesOfRequest], Callable[..., list[Page]]]:
+def _entries(request: HttpRequest, pages: Iterable[Page]) -> list[MenuEntry]:
+    return [MenuEntry(page.pk, page.path, page.title, page.get_url(request)) for page in pages]
+
+
+EntriesOfRequest = Callable[[HttpRequest], list[MenuEntry]]
+
+
+def _once_per_request(
+    attribute: str,
+) -> Callable[[EntriesOfRequest], Callable[..., list[MenuEntry]]]:
     """Makes a tag taking the context from a function of the request: computed once per
-    request (kept in ``attribute``), and no page without a request."""
+    request (kept in ``attribute``), and no entry without a request."""
 
-    def decorate(pages_of: PagesOfRequest) -> Callable[..., list[Page]]:
+    def decorate(entries_of: EntriesOfRequest) -> Callable[..., list[MenuEntry]]:
         # Not functools.wraps: simple_tag reads the signature, which must start with context.
-        def tag(context) -> list[Page]:
+        def tag(context) -> list[MenuEntry]:
             request = context.get("request")
             if request is None:
                 return []
-            return _memoised_on_request(request, attribute, lambda: pages_of(request))
+            return _memoised_on_request(request, attribute, lambda: entries_of(request))
 
-        tag.__name__, tag.__doc__ = pages_of.__name__, pages_of.__doc__
+        tag.__name__, tag.__doc__ = entries_of.__name__, entries_of.__doc__
         return tag
 
     return decorate
 
 
-def _menu_pages(user, parent: Page) -> list[Page]:
-    """The live children of ``parent`` shown in menus that this user may see, in tree order."""
-    children = Page.objects.child_of(parent).live().in_menu()
-    return list(visible_pages(user, children).order_by("path"))
+def _menu_entries(request: HttpRequest, site: Site, parent_path: str) -> list[MenuEntry]:
+    """The live children of a page shown in menus that the reader may see, in tree order."""
+
+    def compute() -> list[MenuEntry]:
+        children = Page.objects.filter(
+            path__startswith=parent_path, depth=len(parent_path) // Page.steplen + 1
+        )
+        pages = visible_pages(request.user, children.live().in_menu()).order_by("path")
+        return _entries(request, pages)
+
+    return for_audience(request.user, "menu", compute, vary_on=(site.pk, parent_path))
 
 
 @register.simple_tag(takes_context=True)
 @_once_per_request(_NAVIGATION_ATTR)
-def main_navigation(request: HttpRequest) -> list[Page]:
+def main_navigation(request: HttpRequest) -> list[MenuEntry]:
     """The conventions under the home page that the reader may see."""
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return _menu_pages(request.user, site.root_page)
+    return _menu_entries(request, site, site.root_page.path)
 
 
 @register.simple_tag(takes_context=True)
@@ -71,9 +97,10 @@ def convention_sections(context, page: Page | None) -> dict:
     convention = next(
         (item for item in main_navigation(context) if page.path.startswith(item.path)), None
     )
-    if convention is None:
+    site = Site.find_for_request(request)
+    if convention is None or site is None:
         return {"convention": None, "sections": []}
-    return {"convention": convention, "sections": _menu_pages(request.user, convention)}
+    return {"convention": convention, "sections": _menu_entries(request, site, convention.path)}
 
 
 # The order in which the footer lists its pages.
@@ -82,11 +109,17 @@ FOOTER_ROLES = ["mentions_legales", "donnees_personnelles", "accessibilite", "ai
 
 @register.simple_tag(takes_context=True)
 @_once_per_request(_FOOTER_ATTR)
-def footer_links(request: HttpRequest) -> list[Page]:
-    """Legal and help pages, found by their footer role (one query per request)."""
-    queryset = StandardPage.objects.live().filter(footer_role__in=FOOTER_ROLES)
-    found = list(visible_pages(request.user, queryset))
-    return sorted(found, key=lambda item: FOOTER_ROLES.index(item.footer_role))
+def footer_links(request: HttpRequest) -> list[MenuEntry]:
+    """Legal and help pages, found by their footer role (one query, or none when cached)."""
+
+    def compute() -> list[MenuEntry]:
+        queryset = StandardPage.objects.live().filter(footer_role__in=FOOTER_ROLES)
+        found = list(visible_pages(request.user, queryset))
+        found.sort(key=lambda item: FOOTER_ROLES.index(item.footer_role))
+        return _entries(request, found)
+
+    site = Site.find_for_request(request)
+    return for_audience(request.user, "footer", compute, vary_on=(site.pk if site else None,))
 
 
 @register.simple_tag(takes_context=True)
