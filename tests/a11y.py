@@ -192,6 +192,14 @@ def log_in(page: Page, site: str, username: str, password: str = DEMO_PASSWORD) 
     expect(page.get_by_role("banner").get_by_role("link", name="Mon profil")).to_be_visible()
 
 
+def expect_h1(page: Page, text: str) -> None:
+    """The page has one h1, reading ``text``."""
+    # The address in the message: a wrong page (a 404) says where the browser went.
+    heading = page.get_by_role("heading", level=1)
+    expect(heading, f"the h1 of {page.url}").to_have_count(1)
+    expect(heading, f"the h1 of {page.url}").to_have_text(text)
+
+
 @contextmanager
 def browser_session(chromium: Path) -> Iterator[Browser]:
     """Chromium for one test (shared by a module's read-only tests, see tests/browser.py)."""
@@ -210,12 +218,16 @@ def new_context(browser: Browser, cookies: list[dict] | None = None, **options) 
     return context
 
 
-def screenshot_if_asked(page: Page, variable: str, name: str, full_page: bool = True) -> None:
-    """Leave the screen in the folder named by the environment variable ``variable``,
-    for a person to look at; nothing when the variable is unset."""
+def screenshot_folder(variable: str) -> Path | None:
+    """Where tests leave screens for a person to look at: the folder named by the
+    environment variable ``variable``; None when it is unset (no screenshot)."""
     folder = os.environ.get(variable, "")
-    if folder:
-        page.screenshot(path=str(Path(folder) / name), full_page=full_page)
+    return Path(folder) if folder else None
+
+
+def screenshot_if_asked(page: Page, folder: Path | None, name: str, full_page: bool = True) -> None:
+    if folder is not None:
+        page.screenshot(path=str(folder / name), full_page=full_page)
 
 
 def session_cookies(username: str | None, site: str) -> list[dict]:

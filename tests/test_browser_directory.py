@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from members.models import Member
-from tests.a11y import browser_session, log_in, new_context
+from tests.a11y import browser_session, expect_h1, log_in, new_context
 from tests.browser import WRITING_BROWSER_TESTS
 
 # The live server needs a transactional database; a serialized rollback brings back the
@@ -28,12 +28,6 @@ PSEUDONYM = "Nadia H."
 HIDDEN_LAST_NAME = "Haddad"
 PHONE_QUESTION = "Qui peut voir mon téléphone ?"
 NOBODY = "Personne (moi seul·e)"
-
-
-def expect_h1(page: Page, text: str) -> None:
-    headings = page.get_by_role("heading", level=1)
-    expect(headings).to_have_count(1)
-    expect(headings).to_have_text(text)
 
 
 def test_member_filters_the_directory_and_changes_a_visibility_choice(site, chromium):

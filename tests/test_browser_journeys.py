@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from tests.a11y import (
     DEMO_PASSWORD,
     browser_session,
+    expect_h1,
     focused_element,
     log_in,
     new_context,
@@ -47,12 +48,6 @@ REGISTERED = "Vous êtes inscrit·e à cette rencontre"
 EDITOR = "coordination"
 NEW_CONTRIBUTION = "Atelier clavier : compte rendu saisi sans souris"
 NEW_SUMMARY = "Un compte rendu saisi au clavier, pour vérifier que l'administration le permet."
-
-
-def expect_h1(page: Page, text: str) -> None:
-    # The address in the message: a wrong page (a 404) says where the journey went.
-    heading = page.get_by_role("heading", level=1)
-    expect(heading, f"the h1 of {page.url}").to_have_text(text)
 
 
 def follow(page: Page, name: str, h1: str | None = None, **where) -> None:

@@ -14,20 +14,24 @@ and registrations to a meeting.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
-from tests.a11y import MEETING, CheckedPage, assert_no_blocking_violations, browser_session
+from tests.a11y import (
+    MEETING,
+    CheckedPage,
+    assert_no_blocking_violations,
+    browser_session,
+    screenshot_folder,
+    screenshot_if_asked,
+)
 from tests.test_browser_design import PHONE, WIDE, WIDTHS
 from tests.test_browser_design import opened as opened_at
 
 pytestmark = [pytest.mark.browser]
 
 # TABLE_SCREENSHOTS=/some/dir: the tests leave there the screens of each table, to look at.
-SCREENSHOTS = os.environ.get("TABLE_SCREENSHOTS", "")
+SCREENSHOTS = screenshot_folder("TABLE_SCREENSHOTS")
 
 CELLS = "main table th, main table td"
 CARDS = "main .card"
@@ -160,7 +164,7 @@ def screenshot(page: Page, selector: str, name: str) -> None:
     page.locator(selector).first.evaluate(
         "e => { e.closest('.table-scroll, table, .cards').scrollIntoView(); scrollBy(0, -120); }"
     )
-    page.screenshot(path=str(Path(SCREENSHOTS) / name))
+    screenshot_if_asked(page, SCREENSHOTS, name, full_page=False)
 
 
 @on_every_table_page_at_both_widths

@@ -19,6 +19,7 @@ from tests.a11y import (
     new_context,
     open_checked,
     resolve,
+    screenshot_folder,
     screenshot_if_asked,
     session_cookies,
 )
@@ -27,7 +28,7 @@ from tests.test_browser_design import MIN_FIELD_PX, MIN_TARGET_PX, PHONE, WIDE, 
 pytestmark = [pytest.mark.browser]
 
 # Where the screenshots go when asked (CONTACT_SCREENSHOTS=/some/dir), to be looked at.
-SCREENSHOTS = "CONTACT_SCREENSHOTS"
+SCREENSHOTS = screenshot_folder("CONTACT_SCREENSHOTS")
 
 FOOTER_LINK = "footer.site-footer a[href='/contact/']"
 OUTBOX = "cms.notifications.outbox.OutboxBackend"

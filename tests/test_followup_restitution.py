@@ -28,6 +28,7 @@ from tests.a11y import (
     assert_no_blocking_violations,
     browser_session,
     new_context,
+    screenshot_folder,
     screenshot_if_asked,
     session_cookies,
 )
@@ -525,7 +526,7 @@ def test_reports_are_listed_newest_first_with_their_audience(site, client):
 # In Chromium: the admin screen and the preview at 375 and 1280 px, axe on the preview
 
 # Where the screenshots go when asked (RESTITUTION_SCREENSHOTS=/some/dir), to be looked at.
-SCREENSHOTS = "RESTITUTION_SCREENSHOTS"
+SCREENSHOTS = screenshot_folder("RESTITUTION_SCREENSHOTS")
 
 
 @pytest.fixture
