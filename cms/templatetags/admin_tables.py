@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-TEMPLATE = "includes/admin_table.html"
+TEMPLATE = "cms/admin/table.html"
 OPTIONS = ("region", "caption", "empty")
 
 
