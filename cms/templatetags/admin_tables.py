@@ -17,6 +17,8 @@ from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from cms.templatetags.tables import parse_block_tag
+
 register = template.Library()
 
 TEMPLATE = "cms/admin/table.html"
@@ -48,20 +50,7 @@ class AdminTableNode(template.Node):
 @register.tag
 def admintable(parser: Parser, token: Token) -> AdminTableNode:
     """``{% admintable rows region=… caption=… empty=… %}``: see the module's docstring."""
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% admintable %} needs the rows first.")
-    options = {}
-    for bit in bits[2:]:
-        name, sep, value = bit.partition("=")
-        if not sep or name not in OPTIONS:
-            raise template.TemplateSyntaxError(
-                f"{{% admintable %}}: « {bit} » is not one of {', '.join(OPTIONS)}."
-            )
-        options[name] = parser.compile_filter(value)
-    missing = [name for name in OPTIONS if name not in options]
-    if missing:
-        raise template.TemplateSyntaxError(f"{{% admintable %}} needs {', '.join(missing)}.")
-    nodelist = parser.parse(("endadmintable",))
-    parser.delete_first_token()
-    return AdminTableNode(parser.compile_filter(bits[1]), options, nodelist)
+    rows, options, nodelist = parse_block_tag(
+        parser, token, "the rows", required=OPTIONS, allowed=OPTIONS
+    )
+    return AdminTableNode(rows, options, nodelist)

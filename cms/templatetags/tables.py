@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.template.base import FilterExpression, Parser, Token
+from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.loader import render_to_string
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -98,23 +98,38 @@ class DataTableNode(template.Node):
         )
 
 
-@register.tag
-def datatable(parser: Parser, token: Token) -> DataTableNode:
-    """``{% datatable "id" caption=… %}`` with the options of the module's docstring."""
+def parse_block_tag(
+    parser: Parser,
+    token: Token,
+    first: str,
+    required: tuple[str, ...],
+    allowed: tuple[str, ...] = (),
+) -> tuple[FilterExpression, dict[str, FilterExpression], NodeList]:
+    """``{% tag first name=value… %}…{% endtag %}``: its first argument, its options by name
+    (any name, or only those ``allowed``) and its body; a clear error for a missing piece."""
     bits = token.split_contents()
+    tag = bits[0]
     if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% datatable %} needs the table's id first.")
+        raise template.TemplateSyntaxError(f"{{% {tag} %}} needs {first} first.")
     options = {}
     for bit in bits[2:]:
         name, sep, value = bit.partition("=")
-        if not sep:
-            raise template.TemplateSyntaxError(f"{{% datatable %}}: « {bit} » is not name=value.")
+        if not sep or (allowed and name not in allowed):
+            expected = f"one of {', '.join(allowed)}" if allowed else "name=value"
+            raise template.TemplateSyntaxError(f"{{% {tag} %}}: « {bit} » is not {expected}.")
         options[name] = parser.compile_filter(value)
-    if "caption" not in options:
-        raise template.TemplateSyntaxError("{% datatable %} needs a caption=….")
-    nodelist = parser.parse(("enddatatable",))
+    missing = [name for name in required if name not in options]
+    if missing:
+        raise template.TemplateSyntaxError(f"{{% {tag} %}} needs {', '.join(missing)}=….")
+    nodelist = parser.parse((f"end{tag}",))
     parser.delete_first_token()
-    return DataTableNode(parser.compile_filter(bits[1]), options, nodelist)
+    return parser.compile_filter(bits[1]), options, nodelist
+
+
+@register.tag
+def datatable(parser: Parser, token: Token) -> DataTableNode:
+    """``{% datatable "id" caption=… %}`` with the options of the module's docstring."""
+    return DataTableNode(*parse_block_tag(parser, token, "the table's id", required=("caption",)))
 
 
 @register.filter
