@@ -16,12 +16,37 @@ from search import indexing
 
 
 def enqueue_indexing(page_ids) -> None:
-    """Additions may be asynchronous: queue them once the data is committed."""
+    """Additions may be asynchronous: queue them once the data is committed.
+
+    A transaction that publishes many pages (a content load, a bulk action) queues one
+    task for all of them, not one per page: the ids wait in one batch per connection,
+    and the first of the transaction's hooks to run takes the whole batch.
+    """
+    page_ids = set(page_ids)
+    if not page_ids:
+        return
+    connection = transaction.get_connection()
+    batch: set[int] = getattr(connection, _BATCH_ATTR, set())
+    if not any(hook is _index_batch for _, hook, _ in connection.run_on_commit):
+        # None of this transaction's hooks is left: the ids still in the batch were rolled
+        # back with theirs (or already queued); keep only what this transaction changes.
+        batch = set()
+    batch |= page_ids
+    setattr(connection, _BATCH_ATTR, batch)
+    transaction.on_commit(_index_batch)
+
+
+_BATCH_ATTR = "_search_pages_to_index"
+
+
+def _index_batch() -> None:
     from search.tasks import index_pages
 
-    page_ids = sorted(set(page_ids))
+    connection = transaction.get_connection()
+    page_ids = sorted(getattr(connection, _BATCH_ATTR, ()))
+    setattr(connection, _BATCH_ATTR, set())
     if page_ids:
-        transaction.on_commit(lambda: index_pages.enqueue(page_ids))
+        index_pages.enqueue(page_ids)
 
 
 @receiver(page_published)

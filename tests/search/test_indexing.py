@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import transaction
 from wagtail.documents.models import Document
 from wagtail.models import Page
 
@@ -19,6 +20,7 @@ from search.acl import reader_tokens
 from search.contract import SearchQuery
 from search.indexing import retry_pending
 from search.service import run_search, stores
+from search.signals import enqueue_indexing
 from tests.conftest import load
 from tests.pages import contribution, dossier, dossier_tree, open_dossier, pa_contribution
 
@@ -269,3 +271,39 @@ def test_with_a_worker_additions_wait_for_it_but_narrowing_does_not(site, commit
     assert "Évaluation en brouillon" in titles(None)
     ContributionPage.objects.get(slug="pub").unpublish()
     assert "L'évaluation partagée" not in titles(None)  # no worker needed
+
+
+@pytest.fixture
+def queued_batches(monkeypatch) -> list[list[int]]:
+    """The page ids of each indexing task queued (the task itself is not run)."""
+    batches: list[list[int]] = []
+
+    class Recorder:
+        @staticmethod
+        def enqueue(page_ids):
+            batches.append(page_ids)
+
+    monkeypatch.setattr("search.tasks.index_pages", Recorder)
+    return batches
+
+
+@pytest.mark.django_db
+def test_a_transaction_that_publishes_many_pages_queues_one_indexing_task(
+    committing, queued_batches
+):
+    with committing():
+        for page_ids in ([3], [1, 2], [2]):
+            enqueue_indexing(page_ids)
+    assert queued_batches == [[1, 2, 3]]
+
+
+@pytest.mark.django_db
+def test_pages_of_a_rolled_back_transaction_are_not_queued_with_the_next_one(
+    committing, queued_batches
+):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_indexing([7])
+        raise RuntimeError("rolled back")
+    with committing():
+        enqueue_indexing([8])
+    assert queued_batches == [[8]]
