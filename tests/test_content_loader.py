@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Revision
 
-from cms.content_loader import ContentError, ContentLoader
+from cms.content_loader import ContentError
 from cms.followup.models import FollowupBoardPage, TimelineEntry, TrackedItem
 from cms.models import ContributionPage, DossierPage, EventPage, ReglementPage
 from members.models import College, Member, Organisation, Territory
@@ -226,14 +226,6 @@ def test_loading_twice_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_loading_the_demo_content_twice_changes_nothing():
-    ContentLoader.from_file(DEMO_CONTENT).load()
-    before = snapshot()
-    assert not ContentLoader.from_file(DEMO_CONTENT).load()
-    assert snapshot() == before
-
-
-@pytest.mark.django_db
 def test_a_changed_entry_updates_only_that_entry():
     load(SMALL)
     revisions = Revision.objects.count()
@@ -313,15 +305,6 @@ def test_relative_dates_count_days_from_the_day_of_loading():
     assert timezone.localtime(event.start).date() == in_thirty_days
     assert timezone.localtime(event.start).strftime("%H:%M") == "09:30"
     assert event.registration_deadline == in_thirty_days - datetime.timedelta(days=7)
-
-
-@pytest.mark.django_db
-def test_demo_meetings_to_come_are_upcoming_on_any_date():
-    ContentLoader.from_file(DEMO_CONTENT).load()
-    upcoming = EventPage.objects.filter(start__gt=timezone.now())
-    assert {"seminaire-acces-aux-droits", "assemblee-pleniere"} <= set(
-        upcoming.values_list("slug", flat=True)
-    )
 
 
 @pytest.mark.django_db
