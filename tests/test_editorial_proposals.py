@@ -20,7 +20,7 @@ from cms.editorial.uploads import MAX_FILE_SIZE
 from cms.models import ContributionPage, DossierPage
 from cms.visibility import COLLEGES, MEMBERS, PUBLIC, visibility_of
 from tests.conftest import COLLEGES as COLLEGE_LIST
-from tests.conftest import load, users_by_name
+from tests.conftest import loaded_once, users_by_name
 from tests.pages import PA_COLLEGE, dossier, dossier_tree
 
 CONTENT = {
@@ -50,10 +50,13 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+proposals_site = loaded_once("proposals_site", CONTENT)
+
+
 @pytest.fixture
-def people(db, settings, tmp_path):
+def people(proposals_site, db, settings, tmp_path):
+    # Uploads go to a directory of the test's own: files are not rolled back with the database.
     settings.MEDIA_ROOT = tmp_path
-    load(CONTENT)
     return users_by_name()
 
 
