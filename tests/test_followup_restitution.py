@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from playwright.sync_api import expect
 from pypdf import PdfReader
 from wagtail.models import ModelLogEntry
 
@@ -24,15 +23,7 @@ from cms.followup.restitution_odt import MIMETYPE
 from cms.meetings.models import Registration
 from cms.models import ConventionPage, DossierPage, EventPage
 from members.models import Member, Organisation
-from tests.a11y import (
-    assert_no_blocking_violations,
-    browser_session,
-    new_context,
-    screenshot_folder,
-    screenshot_if_asked,
-    session_cookies,
-)
-from tests.conftest import load, users_by_name
+from tests.conftest import COLLEGES, load, rolled_back, users_by_name
 from tests.followup_helpers import item, numerique_tree
 from tests.pages import PA_COLLEGE, contribution, pa_contribution
 
@@ -112,8 +103,8 @@ def _register(meeting_slug: str, username: str, status=Registration.Status.CONFI
     )
 
 
-@pytest.fixture
-def site(colleges):
+def fill_site() -> None:
+    """The tree, the year's registrations and follow-up; the colleges are loaded already."""
     load(TREE)
     users = users_by_name()
     # Public meeting: pa, deux (two colleges), formation; coord waiting; porteur cancelled.
@@ -141,7 +132,20 @@ def site(colleges):
         text="Rosalie Dufresnoy a porté la demande.",
         changes=[{"field": "status", "label": "État", "before": "Proposée", "after": "Retenue"}],
     )
-    return users
+
+
+@pytest.fixture(scope="module")
+def restitution_data(django_db_setup, django_db_blocker):
+    """The site, filled once for the module and rolled back after it."""
+    with rolled_back(django_db_blocker):
+        load({"colleges": COLLEGES})
+        fill_site()
+        yield
+
+
+@pytest.fixture
+def site(restitution_data, db):
+    return users_by_name()
 
 
 def convention() -> ConventionPage:
@@ -520,59 +524,3 @@ def test_reports_are_listed_newest_first_with_their_audience(site, client):
     client.force_login(site["coord"])
     listing = client.get(SCREEN).content.decode().split("Restitutions déjà générées")[1]
     assert listing.index("Membres (contenus") < listing.index("Public (contenus")
-
-
-# ---------------------------------------------------------------------------
-# In Chromium: the admin screen and the preview at 375 and 1280 px, axe on the preview
-
-# Where the screenshots go when asked (RESTITUTION_SCREENSHOTS=/some/dir), to be looked at.
-SCREENSHOTS = screenshot_folder("RESTITUTION_SCREENSHOTS")
-
-
-@pytest.fixture
-def restitution_server(live_server, site) -> dict:
-    done = RestitutionReport.objects.create(
-        year=YEAR, convention=convention(), convention_title="Convention régionale",
-        audience="public", state="terminee", progress=100, finished_at=timezone.now(),
-    )  # fmt: skip
-    running = RestitutionReport.objects.create(
-        year=YEAR, convention=convention(), convention_title="Convention régionale",
-        audience="membres", state="en_cours", progress=45, step="Écriture du PDF",
-    )  # fmt: skip
-    query = f"?year={YEAR}&convention={convention().pk}&audience=membres"
-    return {
-        "screen": live_server.url + SCREEN,
-        "preview": live_server.url + SCREEN + "apercu/" + query,
-        "running": live_server.url + f"{SCREEN}{running.pk}/",
-        "done": live_server.url + f"{SCREEN}{done.pk}/",
-        "cookies": session_cookies("coord", live_server.url),
-    }
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("width", [375, 1280])
-def test_the_screen_status_and_preview_pass_axe_at_every_width(restitution_server, chromium, width):
-    with browser_session(chromium) as browser:
-        context = new_context(
-            browser, restitution_server["cookies"], viewport={"width": width, "height": 900}
-        )
-        page = context.new_page()
-        page.goto(restitution_server["screen"])
-        expect(page.get_by_role("heading", level=1)).to_have_text("Restitution annuelle")
-        expect(page.get_by_label("Année")).to_be_visible()
-        assert_no_blocking_violations(page)
-        screenshot_if_asked(page, SCREENSHOTS, f"screen-{width}.png")
-        page.goto(restitution_server["running"])
-        expect(page.get_by_role("status").filter(has_text="étape")).to_contain_text("45 %")
-        screenshot_if_asked(page, SCREENSHOTS, f"status-{width}.png")
-        # The finished one: the running one reloads itself every few seconds, under axe too.
-        page.goto(restitution_server["done"])
-        expect(page.get_by_role("link", name="Télécharger le PDF")).to_be_visible()
-        assert_no_blocking_violations(page)
-        page.goto(restitution_server["preview"])
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Restitution 2024")
-        expect(page.get_by_role("img", name="Préconisations par état en 2024")).to_be_visible()
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert_no_blocking_violations(page)
-        screenshot_if_asked(page, SCREENSHOTS, f"preview-{width}.png")
