@@ -14,6 +14,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -23,7 +24,7 @@ from cms.followup.services import add_entry, update_item
 from cms.models import ContributionPage
 from cms.notifications.tokens import regenerate_feed_token
 from cms.visibility import Visibility, set_visibility
-from tests.conftest import load
+from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
 from tests.followup_helpers import BOARD, board, item, numerique_tree
 from tests.pages import contribution, pa_contribution
 
@@ -59,12 +60,21 @@ TREE = numerique_tree(
 READERS = {"anonyme": False, "pa": True, "formation": False, "coord": True}
 
 
+@pytest.fixture(scope="module")
+def surfaces_site(django_db_setup, django_db_blocker):
+    """The people and the tree, loaded once for the module and rolled back after it."""
+    with rolled_back(django_db_blocker):
+        # The module's transaction never commits: run what a commit runs (indexing).
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            load({"colleges": COLLEGES})
+            load(PEOPLE)
+            load(TREE)
+        yield
+
+
 @pytest.fixture
-def site(people, django_capture_on_commit_callbacks):
-    # Tests run in a transaction that never commits: run what a commit runs (indexing).
-    with django_capture_on_commit_callbacks(execute=True):
-        load(TREE)
-    return people
+def site(surfaces_site, db):
+    return users_by_name()
 
 
 @pytest.fixture(params=list(READERS), ids=list(READERS))
