@@ -19,7 +19,7 @@ from cms.followup.models import Endorsement, FollowupBoardPage, Status, Timeline
 from cms.followup.services import update_item
 from cms.followup.sync import sync_all
 from cms.models import ContributionPage, ConventionPage, DossierPage
-from tests.conftest import PEOPLE, load, users_by_name
+from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
 from tests.followup_helpers import board, item, numerique_tree
 from tests.pages import PA_COLLEGE
 from tests.pages import contribution as contribution_entry
@@ -69,10 +69,18 @@ def add_board(convention_slug: str = "c") -> FollowupBoardPage:
     return board
 
 
+@pytest.fixture(scope="module")
+def followup_data(django_db_setup, django_db_blocker):
+    """The tree and its board, loaded once for the module and rolled back after it."""
+    with rolled_back(django_db_blocker):
+        load({"colleges": COLLEGES})
+        load(TREE)
+        add_board()
+        yield
+
+
 @pytest.fixture
-def site(colleges):
-    load(TREE)
-    add_board()
+def site(followup_data, db):
     return users_by_name()
 
 
