@@ -16,7 +16,7 @@ from cms.notifications.models import DossierFollow, Frequency, NotificationPrefe
 from cms.notifications.queries import followed_dossiers, notification_frequency
 from cms.notifications.tokens import unsubscribe_token
 from cms.visibility import Visibility, set_visibility
-from tests.conftest import load
+from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
 from tests.pages import FORMATION_DOSSIER, contribution, dossier_tree, open_dossier
 
 TREE = dossier_tree(
@@ -27,13 +27,22 @@ TREE = dossier_tree(
 FOLLOWERS = ("pa", "formation", "deux", "coord", "sans-college")
 
 
+@pytest.fixture(scope="module")
+def notifications_site(django_db_setup, django_db_blocker):
+    """The people, with an address each, and the tree: loaded once, rolled back after the module."""
+    with rolled_back(django_db_blocker):
+        load({"colleges": COLLEGES})
+        load(PEOPLE)
+        load(TREE)
+        for user in get_user_model().objects.all():
+            user.email = f"{user.username}@example.org"
+            user.save(update_fields=["email"])
+        yield
+
+
 @pytest.fixture
-def site(people):
-    load(TREE)
-    for user in get_user_model().objects.all():
-        user.email = f"{user.username}@example.org"
-        user.save(update_fields=["email"])
-    return {name: get_user_model().objects.get(username=name) for name in people}
+def site(notifications_site, db):
+    return users_by_name()
 
 
 def dossier(slug: str = "ouvert") -> DossierPage:
