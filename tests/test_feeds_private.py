@@ -12,7 +12,7 @@ from cms.models import ContributionPage, DossierPage
 from cms.notifications.models import NotificationPreference
 from cms.notifications.tokens import regenerate_feed_token
 from cms.visibility import Visibility, set_visibility
-from tests.conftest import load
+from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_by_name
 from tests.pages import (
     PA_ONLY,
     PUBLIC,
@@ -34,10 +34,12 @@ TREE = dossier_tree(
 )
 
 
+feeds_site = loaded_once("feeds_site", {"colleges": COLLEGES}, PEOPLE, TREE)
+
+
 @pytest.fixture
-def site(people):
-    load(TREE)
-    return people
+def site(feeds_site, db):
+    return users_by_name()
 
 
 def dossier(slug: str) -> DossierPage:
