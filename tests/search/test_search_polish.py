@@ -9,8 +9,10 @@
 - a refused query string, a store that does not answer, or no result keep the reader's
   words in the box, with a French message, never a 500.
 
-The page tests run on both stores (``engine``, from test_indexing); the year order is a
-point of the store contract (test_store_contract.py).
+The page tests run on both stores (``engine``), on pages loaded once for the module; the
+year order is a point of the store contract (test_store_contract.py). The demo's labels are
+checked in test_search_labels_demo.py: the demo is a database of its own, which cannot be
+copied inside this module's transaction.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import datetime
 import html
 import re
 import socket
+import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
+from django.test import TestCase, override_settings
 from django.utils import timezone
 from wagtail.models import get_page_models
 
@@ -30,12 +34,14 @@ from cms.models import ContributionPage, EventPage, StandardPage
 from search import breaker
 from search.acl import reader_tokens
 from search.contract import QueryRefused, SearchQuery
-from search.documents import all_documents, page_documents
+from search.documents import page_documents
+from search.indexing import documents_by_key
 from search.labels import OTHER_TYPE_LABELS, type_label, type_labels
-from search.service import FALLBACK_NOTICE, run_search
+from search.models import IndexedDocument
+from search.service import FALLBACK_NOTICE, elasticsearch_store, run_search
 from search.stores.database import DatabaseStore
 from search.views import UNAVAILABLE_MESSAGE
-from tests.conftest import load
+from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
 from tests.pages import (
     PA_COLLEGE,
     articles,
@@ -44,7 +50,6 @@ from tests.pages import (
     open_dossier,
     reglement,
 )
-from tests.search.test_indexing import engine  # noqa: F401  (each page test on both stores)
 
 MEETING = {"type": "event", "slug": "pleniere", "title": "Plénière sur le logement"}
 MEETINGS = {
@@ -87,21 +92,59 @@ TREE = dossier_tree(
 )
 
 
-@pytest.fixture
-def site(engine, people, django_capture_on_commit_callbacks):  # noqa: F811
-    # Tests run inside a transaction that never commits: run what a commit would run.
-    with django_capture_on_commit_callbacks(execute=True):
-        load(TREE)
-    return people
+@pytest.fixture(scope="module")
+def polish_pages(django_db_setup, django_db_blocker):
+    """The module's people and pages, indexed in the database store, loaded once."""
+    with rolled_back(django_db_blocker), override_settings(ELASTICSEARCH_URL=""):
+        load({"colleges": COLLEGES})
+        load(PEOPLE)
+        # The module's transaction never commits: run what a commit would run.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            load(TREE)
+        yield
+
+
+@pytest.fixture(scope="module")
+def polish_index(polish_pages, elasticsearch_server, django_db_blocker):
+    """The documents of the database store in Elasticsearch too, on indices of the module's own.
+
+    No test writes to the index: the module's tests share it, and it is deleted after them.
+    """
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    with (
+        override_settings(ELASTICSEARCH_URL=elasticsearch_server, SEARCH_INDEX_PREFIX=prefix),
+        django_db_blocker.unblock(),
+    ):
+        store = elasticsearch_store()
+        store.index(documents_by_key(IndexedDocument.objects.values_list("key", flat=True)))
+    yield elasticsearch_server, prefix
+    found = store.client.options(ignore_status=404).indices.get(index=f"{store.alias}-v*")
+    if found.meta.status == 200 and found.body:
+        store.client.indices.delete(index=",".join(sorted(found.body)))
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def engine(request, settings):
+    """Each page test with the database store alone, then with Elasticsearch in front of it."""
+    if request.param == "elasticsearch":
+        settings.ELASTICSEARCH_URL, settings.SEARCH_INDEX_PREFIX = request.getfixturevalue(
+            "polish_index"
+        )
+    else:
+        settings.ELASTICSEARCH_URL = ""
+    return request.param
 
 
 @pytest.fixture
-def database_site(people, settings, django_capture_on_commit_callbacks):
+def site(engine, polish_pages, db):
+    return users_by_name()
+
+
+@pytest.fixture
+def database_site(polish_pages, db, settings):
     """The same pages in the database store alone: the tests that make a store fail."""
     settings.ELASTICSEARCH_URL = ""
-    with django_capture_on_commit_callbacks(execute=True):
-        load(TREE)
-    return people
+    return users_by_name()
 
 
 def hits(user, text: str = "logement", **filters) -> dict:
@@ -385,13 +428,3 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-# Last: the demo, loaded once for the module, stays until its end.
-def test_every_type_the_demo_indexes_has_a_human_label(demo):
-    labels = type_labels()
-    types = {document.type for document in all_documents()}
-
-    assert types  # the demo indexes something
-    assert {value for value in types if value not in labels} == set()
-    assert all(labels[value] != value and labels[value][0].isupper() for value in types)
