@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -16,7 +15,7 @@ from cms.notifications.models import DossierFollow, Frequency, NotificationPrefe
 from cms.notifications.queries import followed_dossiers, notification_frequency
 from cms.notifications.tokens import unsubscribe_token
 from cms.visibility import Visibility, set_visibility
-from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
+from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_by_name
 from tests.pages import FORMATION_DOSSIER, contribution, dossier_tree, open_dossier
 
 TREE = dossier_tree(
@@ -27,17 +26,14 @@ TREE = dossier_tree(
 FOLLOWERS = ("pa", "formation", "deux", "coord", "sans-college")
 
 
-@pytest.fixture(scope="module")
-def notifications_site(django_db_setup, django_db_blocker):
-    """The people, with an address each, and the tree: loaded once, rolled back after the module."""
-    with rolled_back(django_db_blocker):
-        load({"colleges": COLLEGES})
-        load(PEOPLE)
-        load(TREE)
-        for user in get_user_model().objects.all():
-            user.email = f"{user.username}@example.org"
-            user.save(update_fields=["email"])
-        yield
+# The people of tests/conftest.py, each with an address to be written to.
+PEOPLE_WITH_ADDRESSES = {
+    "users": [{**user, "email": f"{user['username']}@example.org"} for user in PEOPLE["users"]]
+}
+
+notifications_site = loaded_once(
+    "notifications_site", {"colleges": COLLEGES}, PEOPLE_WITH_ADDRESSES, TREE
+)
 
 
 @pytest.fixture
