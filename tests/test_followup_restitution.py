@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
@@ -451,15 +452,6 @@ def test_bad_input_gets_a_french_message_and_creates_nothing(site, client, value
 # Coordination only
 
 
-@pytest.fixture
-def kept_report(site, django_capture_on_commit_callbacks, client):
-    client.force_login(site["coord"])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(SCREEN, form_data(audience="membres"))
-    client.logout()
-    return RestitutionReport.objects.get()
-
-
 def _addresses(report: RestitutionReport) -> list[tuple[str, dict]]:
     return [
         (SCREEN, {}),
@@ -470,41 +462,58 @@ def _addresses(report: RestitutionReport) -> list[tuple[str, dict]]:
     ]
 
 
-@pytest.mark.parametrize("username", ["ref-pa", "pa", "sans-college"])
-def test_referents_and_members_are_refused_everywhere(kept_report, client, site, username):
-    client.force_login(site[username])
-    for address, params in _addresses(kept_report):
-        response = client.get(address, params)
-        assert response.status_code in (302, 403), address
-        assert response.get("Content-Type", "").split(";")[0] not in (
-            "application/pdf", "application/vnd.oasis.opendocument.text"
-        )  # fmt: skip
-    assert client.post(SCREEN, form_data()).status_code in (302, 403)
-    assert RestitutionReport.objects.count() == 1
+class TestTheKeptReport:
+    """Who reaches a kept report and its files."""
 
+    @pytest.fixture(scope="class")
+    def generated(self, restitution_data, django_db_blocker):
+        """One report for the class, rolled back after it: rendering its two documents is
+        the slow part, and the module's other tests must not see it."""
+        with rolled_back(django_db_blocker):
+            client = Client()
+            client.force_login(users_by_name()["coord"])
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                client.post(SCREEN, form_data(audience="membres"))
+            yield
 
-def test_anonymous_readers_are_sent_to_log_in(kept_report, client):
-    for address, params in _addresses(kept_report):
-        response = client.get(address, params)
-        assert response.status_code == 302 and "login" in response.url, address
+    @pytest.fixture
+    def kept_report(self, generated, site) -> RestitutionReport:
+        return RestitutionReport.objects.get()
 
-
-def test_coordination_downloads_both_files(kept_report, client, site):
-    client.force_login(site["coord"])
-    pdf = client.get(f"{SCREEN}{kept_report.pk}/pdf/")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert "no-store" in pdf["Cache-Control"] and "attachment" in pdf["Content-Disposition"]
-    odt = client.get(f"{SCREEN}{kept_report.pk}/odt/")
-    assert MEMBERS_ITEM in flat(odt_text(b"".join(odt.streaming_content)))
-    assert client.get(f"{SCREEN}{kept_report.pk}/docx/").status_code == 404
-
-
-@pytest.mark.parametrize("username", [None, "pa", "coord"])
-def test_the_files_are_never_served_from_media(kept_report, client, site, username):
-    if username:
+    @pytest.mark.parametrize("username", ["ref-pa", "pa", "sans-college"])
+    def test_referents_and_members_are_refused_everywhere(
+        self, kept_report, client, site, username
+    ):
         client.force_login(site[username])
-    response = client.get("/media/" + kept_report.pdf_file.name)
-    assert response.status_code == 404
+        for address, params in _addresses(kept_report):
+            response = client.get(address, params)
+            assert response.status_code in (302, 403), address
+            assert response.get("Content-Type", "").split(";")[0] not in (
+                "application/pdf", "application/vnd.oasis.opendocument.text"
+            )  # fmt: skip
+        assert client.post(SCREEN, form_data()).status_code in (302, 403)
+        assert RestitutionReport.objects.count() == 1
+
+    def test_anonymous_readers_are_sent_to_log_in(self, kept_report, client):
+        for address, params in _addresses(kept_report):
+            response = client.get(address, params)
+            assert response.status_code == 302 and "login" in response.url, address
+
+    def test_coordination_downloads_both_files(self, kept_report, client, site):
+        client.force_login(site["coord"])
+        pdf = client.get(f"{SCREEN}{kept_report.pk}/pdf/")
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        assert "no-store" in pdf["Cache-Control"] and "attachment" in pdf["Content-Disposition"]
+        odt = client.get(f"{SCREEN}{kept_report.pk}/odt/")
+        assert MEMBERS_ITEM in flat(odt_text(b"".join(odt.streaming_content)))
+        assert client.get(f"{SCREEN}{kept_report.pk}/docx/").status_code == 404
+
+    @pytest.mark.parametrize("username", [None, "pa", "coord"])
+    def test_the_files_are_never_served_from_media(self, kept_report, client, site, username):
+        if username:
+            client.force_login(site[username])
+        response = client.get("/media/" + kept_report.pdf_file.name)
+        assert response.status_code == 404
 
 
 def test_the_menu_item_is_shown_to_coordination_only(site, client):
