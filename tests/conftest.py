@@ -225,11 +225,6 @@ def loaded_once(name: str, *documents: dict):
     return fixture
 
 
-@pytest.fixture
-def demo_content(db):
-    return ContentLoader.from_file(DEMO_CONTENT).load()
-
-
 @pytest.fixture(scope="session")
 def database_copies(django_db_setup, django_db_blocker):
     """The demo, loaded once per session and copied for each module or test that needs it

@@ -50,9 +50,10 @@ def missing_dossier_id() -> int:
 
 def _page_without_noise(response, pk: int) -> str:
     """The page, with the id of its address and the (masked, ever-changing) CSRF token
-    set aside."""
+    set aside. Only the id as a segment of an address is set aside: a short id also stands
+    in numbers of the page's drawings."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
-    return html.replace(str(pk), "<id>")
+    return html.replace(f"/{pk}/", "/<id>/")
 
 
 def same_answer(first, second, first_id: int, second_id: int) -> bool:
@@ -168,10 +169,6 @@ DEFAULT_GROUPS = ("Moderators", "Editors")
 def test_wagtail_default_groups_with_site_wide_rights_do_not_exist(db):
     assert not Group.objects.filter(name__in=DEFAULT_GROUPS).exists()
     assert not WorkflowPage.objects.filter(workflow__name="Moderators approval").exists()
-
-
-def test_demo_content_recreates_no_default_group(demo_content):
-    assert not Group.objects.filter(name__in=DEFAULT_GROUPS).exists()
 
 
 def test_migration_removes_default_groups_and_their_rights_where_they_were_recreated(db):
