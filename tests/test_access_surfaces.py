@@ -10,17 +10,19 @@ from wagtail.models import GroupPagePermission, Page
 from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 from members.models import College
-from tests.conftest import load
+from tests.conftest import COLLEGES, PEOPLE, loaded_once
+from tests.own_media import users_with_own_media
 from tests.pages import FORMATION_DOSSIER, PA_ONLY, PUBLIC, dossier_tree, open_dossier, shown
 
 TREE = dossier_tree(open_dossier(PUBLIC, PA_ONLY), FORMATION_DOSSIER)
 
 
+surfaces_site = loaded_once("surfaces_site", {"colleges": COLLEGES}, PEOPLE, TREE)
+
+
 @pytest.fixture
-def site(people, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    load(TREE)
-    return people
+def site(surfaces_site, db, settings, tmp_path):
+    return users_with_own_media(settings, tmp_path)
 
 
 def contribution(slug: str) -> ContributionPage:

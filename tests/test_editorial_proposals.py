@@ -20,7 +20,8 @@ from cms.editorial.uploads import MAX_FILE_SIZE
 from cms.models import ContributionPage, DossierPage
 from cms.visibility import COLLEGES, MEMBERS, PUBLIC, visibility_of
 from tests.conftest import COLLEGES as COLLEGE_LIST
-from tests.conftest import loaded_once, users_by_name
+from tests.conftest import loaded_once
+from tests.own_media import users_with_own_media
 from tests.pages import PA_COLLEGE, dossier, dossier_tree
 
 CONTENT = {
@@ -55,9 +56,7 @@ proposals_site = loaded_once("proposals_site", CONTENT)
 
 @pytest.fixture
 def people(proposals_site, db, settings, tmp_path):
-    # Uploads go to a directory of the test's own: files are not rolled back with the database.
-    settings.MEDIA_ROOT = tmp_path
-    return users_by_name()
+    return users_with_own_media(settings, tmp_path)
 
 
 def dossier(slug: str = "ouvert") -> DossierPage:
