@@ -19,7 +19,6 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cms.content_loader import ContentLoader
 from cms.models import HomePage
 from search.indexing import sync_subtree
 from tests.conftest import DEMO_CONTENT, load, rolled_back
@@ -211,11 +210,10 @@ def index_everything() -> None:
 
 
 @pytest.fixture(scope="module")
-def measures(django_db_setup, django_db_blocker) -> dict:
+def measures(demo_site, django_db_blocker) -> dict:
     """{(page, reader): [(queries, bytes) with the demo, (queries, bytes) with more]}."""
     results: dict = {}
     with rolled_back(django_db_blocker), override_settings(PAGE_CACHE_ENABLED=False):
-        ContentLoader.from_file(DEMO_CONTENT).load()
         member_activity("membre", 1)
         index_everything()
         for case, reader in reader_cases():
