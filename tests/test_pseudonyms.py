@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import TestCase, override_settings
 
 from members.models import College, CollegeMembership, Member
 from members.visibility import Viewer, card_for, display_name, may_see_field
-from tests.conftest import COLLEGES, load, users_by_name
+from tests.conftest import COLLEGES, load, rolled_back, users_by_name
 from tests.profile_helpers import profile_post
 
 DIRECTORY = "/c/annuaire/"
@@ -59,12 +60,20 @@ CONTENT = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def pseudonyms_site(django_db_setup, django_db_blocker):
+    """The members and pages, loaded (and indexed) once for the module, rolled back after it."""
+    # The database store only, so the index is rolled back with the rest: no service needed.
+    with override_settings(ELASTICSEARCH_URL=""), rolled_back(django_db_blocker):
+        # Loading indexes through on_commit callbacks: run them as a commit would.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            load(CONTENT)
+        yield
+
+
 @pytest.fixture
-def site(db, settings, django_capture_on_commit_callbacks):
+def site(pseudonyms_site, db, settings):
     settings.ELASTICSEARCH_URL = ""  # the database store: no service needed
-    # Loading indexes through on_commit callbacks: run them as a commit would.
-    with django_capture_on_commit_callbacks(execute=True):
-        load(CONTENT)
     return users_by_name()
 
 
