@@ -24,7 +24,7 @@ from cms.editorial.proposals import ProposalContent, create_proposal
 from cms.models import ContributionAttachment, ContributionPage, DossierPage
 from cms.visibility import Visibility
 from members.models import College, Member
-from tests.conftest import COLLEGES, load, users_by_name
+from tests.conftest import COLLEGES, loaded_once, users_by_name
 from tests.pages import FORMATION_COLLEGE, PA_COLLEGE, contribution, dossier, dossier_tree
 
 CONTENT = {
@@ -71,10 +71,13 @@ CONTENT = {
 }  # fmt: skip
 
 
+file_references_site = loaded_once("file_references_site", CONTENT)
+
+
 @pytest.fixture
-def people(db, settings, tmp_path):
+def people(file_references_site, db, settings, tmp_path):
+    # Files outlive the rolled-back database: each test uploads into its own folder.
     settings.MEDIA_ROOT = tmp_path
-    load(CONTENT)
     return users_by_name()
 
 
