@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from cms.exports.pdf import OfflineFetcher, html_to_pdf
 from cms.models import DossierPage, ReglementPage
 from shared.spreadsheet import safe_cell
-from tests.conftest import load
+from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_by_name
 from tests.pages import articles, reglement, reglement_version
 
 OBJET = ("objet", "Objet du texte", "Le règlement organise.")
@@ -52,10 +52,12 @@ TREE = {
 }  # fmt: skip
 
 
+exports_site = loaded_once("exports_site", {"colleges": COLLEGES}, PEOPLE, TREE)
+
+
 @pytest.fixture
-def site(people):
-    load(TREE)
-    return people
+def site(exports_site, db):
+    return users_by_name()
 
 
 def pdf_text(content: bytes) -> str:
