@@ -22,7 +22,7 @@ from cms.editorial.models import CollegeReviewTask
 from cms.editorial.workflow import WORKFLOW_NAME, setup_after_migrate
 from cms.models import ContributionPage, DossierIndexPage
 from members.models import Member
-from tests.conftest import COLLEGES, load, users_by_name
+from tests.conftest import COLLEGES, load, loaded_once, users_by_name
 from tests.pages import contribution, dossier, dossier_tree
 
 
@@ -59,9 +59,11 @@ PEOPLE = {
 }  # fmt: skip
 
 
+editorial_site = loaded_once("editorial_site", PEOPLE)
+
+
 @pytest.fixture
-def people(db):
-    load(PEOPLE)
+def people(editorial_site, db):
     return users_by_name()
 
 
