@@ -79,6 +79,9 @@ class SharedChromium:
         self.playwright = None
         self.browser = None
         self.keep = False
+        # Contexts a module's read-only tests share (pages only looked at): kept open
+        # between its tests, closed with the browser.
+        self.shared_contexts: set = set()
 
     def get(self, executable: Path):
         if self.browser is None:
@@ -98,6 +101,7 @@ class SharedChromium:
 
         # The connections opened while the loop ran are objects of their own: close them.
         connections.close_all()
+        self.shared_contexts.clear()
         self.browser.close()
         self.playwright.stop()
         self.browser = self.playwright = None
@@ -107,7 +111,8 @@ class SharedChromium:
         if self.browser is None:
             return
         for context in list(self.browser.contexts):
-            context.close()
+            if context not in self.shared_contexts:
+                context.close()
         if not self.keep:
             self.stop()
 

@@ -25,6 +25,7 @@ from tests.a11y import (
     screenshot_folder,
     screenshot_if_asked,
 )
+from tests.browser import SHARED_CHROMIUM
 from tests.test_browser_design import PHONE, WIDE, WIDTHS
 from tests.test_browser_design import opened as opened_at
 
@@ -149,6 +150,21 @@ def opened(browser, checked: CheckedPage, site: str, content: dict, viewport: di
     return opened_at(browser, checked, site, viewport)
 
 
+# Pages the tests only look at (measures, axe, the accessibility tree), opened once per
+# page and width for the module. A test that changes its page opens one of its own.
+_LOOKED_AT: dict[tuple[str, int, int], Page] = {}
+
+
+def looked_at(browser, checked: CheckedPage, site: str, content: dict, viewport: dict) -> Page:
+    key = (checked.id, viewport["width"], viewport["height"])
+    page = _LOOKED_AT.get(key)
+    if page is None or page.is_closed() or page.context.browser is not browser:
+        page = opened(browser, checked, site, content, viewport)
+        SHARED_CHROMIUM.shared_contexts.add(page.context)
+        _LOOKED_AT[key] = page
+    return page
+
+
 def on_every_table_page_at_both_widths(test):
     """The test, run on each page of TABLE_PAGES at 375 and at 1280 px."""
     test = pytest.mark.parametrize(("checked", "selector"), TABLE_PAGES, ids=TABLE_IDS)(test)
@@ -172,7 +188,7 @@ def test_no_word_is_split_in_a_table_cell(
     checked, selector, width, table_content, demo_site_url, chromium
 ):
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, table_content, WIDTHS[width])
+        page = looked_at(browser, checked, demo_site_url, table_content, WIDTHS[width])
         found = split_words(page, selector)
         if SCREENSHOTS:
             screenshot(page, selector, f"{checked.id}-{width.split()[0]}.png")
@@ -185,7 +201,7 @@ def test_table_pages_have_no_serious_accessibility_violation(
     checked, selector, width, table_content, demo_site_url, chromium
 ):
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, table_content, WIDTHS[width])
+        page = looked_at(browser, checked, demo_site_url, table_content, WIDTHS[width])
         assert_no_blocking_violations(page)
 
 
@@ -217,7 +233,7 @@ def test_a_stacked_table_shows_each_cell_under_its_column_name_on_a_phone(
 ):
     checked = TABLE_PAGES[1][0]  # the dossier's préconisations
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, table_content, PHONE)
+        page = looked_at(browser, checked, demo_site_url, table_content, PHONE)
         table = page.locator("main table.table--stack").first
         rows = table.evaluate(SHOWN_LABELS_JS)
         head_shown = table.locator("thead").evaluate("e => e.getBoundingClientRect().height > 1")
@@ -230,7 +246,7 @@ def test_a_stacked_table_shows_each_cell_under_its_column_name_on_a_phone(
 def test_a_stacked_table_keeps_its_table_semantics(table_content, demo_site_url, chromium):
     checked = TABLE_PAGES[1][0]
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, table_content, PHONE)
+        page = looked_at(browser, checked, demo_site_url, table_content, PHONE)
         session = page.context.new_cdp_session(page)
         nodes = session.send("Accessibility.getFullAXTree")["nodes"]
     roles = [node["role"]["value"] for node in nodes if not node.get("ignored")]
@@ -242,7 +258,7 @@ def test_the_column_names_of_a_wide_screen_table_are_not_shown_twice(
 ):
     checked = TABLE_PAGES[1][0]
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, table_content, WIDE)
+        page = looked_at(browser, checked, demo_site_url, table_content, WIDE)
         rows = page.locator("main table.table--stack").first.evaluate(SHOWN_LABELS_JS)
     assert rows and all(label is None for labels in rows for label in labels)
 
@@ -263,7 +279,7 @@ def test_every_table_scrolls_in_a_named_region_reached_by_the_keyboard(
     checked, table_content, demo_site_url, chromium
 ):
     with browser_session(chromium) as browser:
-        page = opened(browser, checked, demo_site_url, table_content, PHONE)
+        page = looked_at(browser, checked, demo_site_url, table_content, PHONE)
         tables = page.evaluate(TABLE_REGIONS_JS)
     assert tables, f"no table on {checked.path}"
     assert all(table["region"] for table in tables), tables
