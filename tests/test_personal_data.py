@@ -16,7 +16,7 @@ from django.utils import timezone
 from members.models import AdhesionRequest, College, Member
 from members.personal_data.anonymise import anonymise_member
 from members.roles import end_membership
-from tests.conftest import load, users_by_name
+from tests.conftest import COLLEGES, load, rolled_back, users_by_name
 from tests.pages import contribution, dossier, dossier_tree
 
 PAGE = "/mes-donnees/"
@@ -70,10 +70,18 @@ CONTENT = dossier_tree(
 )
 
 
+@pytest.fixture(scope="module")
+def personal_data_site(django_db_setup, django_db_blocker):
+    """The members and their contributions, loaded once for the module, rolled back after it."""
+    with rolled_back(django_db_blocker):
+        load({"colleges": COLLEGES})
+        load(CONTENT)
+        Member.objects.filter(user__username="amina").update(consent_at=CONSENT)
+        yield
+
+
 @pytest.fixture
-def site(colleges):
-    load(CONTENT)
-    Member.objects.filter(user__username="amina").update(consent_at=CONSENT)
+def site(personal_data_site, db):
     return users_by_name()
 
 
