@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from members import email_change
 from members.models import Member
-from tests.conftest import load
+from tests.conftest import COLLEGES, loaded_once, users_by_name
+from tests.conftest import PEOPLE as EVERY_SITUATION
 from tests.test_members_admin import edit_data
 
 PROFILE = "/mon-profil/"
@@ -51,10 +52,14 @@ PEOPLE = {
 }
 
 
+email_change_site = loaded_once(
+    "email_change_site", {"colleges": COLLEGES}, EVERY_SITUATION, PEOPLE
+)
+
+
 @pytest.fixture
-def staff(people):
-    load(PEOPLE)
-    return {user.username: user for user in get_user_model().objects.all()}
+def staff(email_change_site, db):
+    return users_by_name()
 
 
 @pytest.fixture
