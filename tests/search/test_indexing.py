@@ -60,10 +60,15 @@ def engine(request, settings):
         settings.ELASTICSEARCH_URL = ""
     yield request.param
     if request.param == "elasticsearch":
-        store = stores()[-1]
-        found = store.client.options(ignore_status=404).indices.get(index=f"{store.alias}-v*")
-        if found.meta.status == 200 and found.body:
-            store.client.indices.delete(index=",".join(sorted(found.body)))
+        delete_test_indices()
+
+
+def delete_test_indices() -> None:
+    """Drop the Elasticsearch indices of the prefix in use (one per test or module)."""
+    store = stores()[-1]
+    found = store.client.options(ignore_status=404).indices.get(index=f"{store.alias}-v*")
+    if found.meta.status == 200 and found.body:
+        store.client.indices.delete(index=",".join(sorted(found.body)))
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from search.contract import SearchQuery
 from search.indexing import retry_pending
 from search.service import run_search, stores
 from tests.conftest import COLLEGES, PEOPLE, load, rolled_back, users_by_name
-from tests.search.test_indexing import TREE, titles
+from tests.search.test_indexing import TREE, delete_test_indices, titles
 
 
 @pytest.fixture(scope="module", params=["database", "elasticsearch"])
@@ -41,10 +41,7 @@ def indexed_site(request, django_db_setup, django_db_blocker):
                 load(document)
         yield request.param
         if request.param == "elasticsearch":
-            store = stores()[-1]
-            found = store.client.options(ignore_status=404).indices.get(index=f"{store.alias}-v*")
-            if found.meta.status == 200 and found.body:
-                store.client.indices.delete(index=",".join(sorted(found.body)))
+            delete_test_indices()
 
 
 @pytest.fixture
