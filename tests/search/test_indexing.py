@@ -63,9 +63,10 @@ def engine(request, settings):
         delete_test_indices()
 
 
-def delete_test_indices() -> None:
-    """Drop the Elasticsearch indices of the prefix in use (one per test or module)."""
-    store = stores()[-1]
+def delete_test_indices(store=None) -> None:
+    """Drop the Elasticsearch indices of ``store``'s prefix (by default, the store in use),
+    one prefix per test or module."""
+    store = store or stores()[-1]
     found = store.client.options(ignore_status=404).indices.get(index=f"{store.alias}-v*")
     if found.meta.status == 200 and found.body:
         store.client.indices.delete(index=",".join(sorted(found.body)))

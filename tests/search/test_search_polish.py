@@ -50,6 +50,7 @@ from tests.pages import (
     open_dossier,
     reglement,
 )
+from tests.search.test_indexing import delete_test_indices
 
 MEETING = {"type": "event", "slug": "pleniere", "title": "Plénière sur le logement"}
 MEETINGS = {
@@ -118,9 +119,7 @@ def polish_index(polish_pages, elasticsearch_server, django_db_blocker):
         store = elasticsearch_store()
         store.index(documents_by_key(IndexedDocument.objects.values_list("key", flat=True)))
     yield elasticsearch_server, prefix
-    found = store.client.options(ignore_status=404).indices.get(index=f"{store.alias}-v*")
-    if found.meta.status == 200 and found.body:
-        store.client.indices.delete(index=",".join(sorted(found.body)))
+    delete_test_indices(store)
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
