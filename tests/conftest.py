@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import tempfile
@@ -236,6 +237,23 @@ def loaded_once(name: str, *documents: dict):
             yield
 
     return fixture
+
+
+def users_of(loaded: str, name: str):
+    """A fixture called `name`: the users, by username, of `loaded` (a `loaded_once` fixture).
+
+    The fixture names `loaded` in its signature, not through ``request.getfixturevalue``:
+    pytest then sets the module's data up before the test's own transaction begins.
+    """
+
+    def fixture(**_fixtures):
+        return users_by_name()
+
+    wanted = (loaded, "db")
+    fixture.__signature__ = inspect.Signature(
+        [inspect.Parameter(each, inspect.Parameter.KEYWORD_ONLY) for each in wanted]
+    )
+    return pytest.fixture(name=name)(fixture)
 
 
 @pytest.fixture(scope="session")

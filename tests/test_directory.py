@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from members.models import Member
 from members.vcard import fold, vcard_for
 from members.visibility import Viewer, card_for, may_see_field, shown_name, with_visible_field
-from tests.conftest import COLLEGES, load, loaded_once, users_by_name
+from tests.conftest import COLLEGES, load, loaded_once, users_of
 from tests.profile_helpers import profile_post
 
 PUBLIC_DIRECTORY = "/c/annuaire/"
@@ -189,9 +189,7 @@ VIEWER_USERNAMES = {"same-college": "collegue", "other-college": "autre", "self"
 directory_site = loaded_once("directory_site", DATA)
 
 
-@pytest.fixture
-def site(directory_site, db):
-    return users_by_name()
+site = users_of("directory_site", "site")
 
 
 def member(username: str) -> Member:

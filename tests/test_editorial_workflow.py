@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from cms.editorial.models import CollegeReviewTask
 from cms.editorial.workflow import WORKFLOW_NAME, setup_after_migrate
 from cms.models import ContributionPage, DossierIndexPage
 from members.models import Member
-from tests.conftest import COLLEGES, load, loaded_once, users_by_name
+from tests.conftest import COLLEGES, load, loaded_once, users_by_name, users_of
 from tests.pages import contribution, dossier, dossier_tree
 
 
@@ -62,9 +61,7 @@ PEOPLE = {
 editorial_site = loaded_once("editorial_site", PEOPLE)
 
 
-@pytest.fixture
-def people(editorial_site, db):
-    return users_by_name()
+people = users_of("editorial_site", "people")
 
 
 def page(slug: str) -> ContributionPage:

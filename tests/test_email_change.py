@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from members import email_change
 from members.models import Member
-from tests.conftest import COLLEGES, loaded_once, users_by_name
+from tests.conftest import COLLEGES, loaded_once, users_of
 from tests.conftest import PEOPLE as EVERY_SITUATION
 from tests.test_members_admin import edit_data
 
@@ -57,9 +57,7 @@ email_change_site = loaded_once(
 )
 
 
-@pytest.fixture
-def staff(email_change_site, db):
-    return users_by_name()
+staff = users_of("email_change_site", "staff")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from cms.exports.pdf import OfflineFetcher, html_to_pdf
 from cms.models import DossierPage, ReglementPage
 from shared.spreadsheet import safe_cell
-from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_by_name
+from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_of
 from tests.pages import articles, reglement, reglement_version
 
 OBJET = ("objet", "Objet du texte", "Le règlement organise.")
@@ -55,9 +55,7 @@ TREE = {
 exports_site = loaded_once("exports_site", {"colleges": COLLEGES}, PEOPLE, TREE)
 
 
-@pytest.fixture
-def site(exports_site, db):
-    return users_by_name()
+site = users_of("exports_site", "site")
 
 
 def pdf_text(content: bytes) -> str:

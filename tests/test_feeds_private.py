@@ -12,7 +12,7 @@ from cms.models import ContributionPage, DossierPage
 from cms.notifications.models import NotificationPreference
 from cms.notifications.tokens import regenerate_feed_token
 from cms.visibility import Visibility, set_visibility
-from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_by_name
+from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_of
 from tests.pages import (
     PA_ONLY,
     PUBLIC,
@@ -37,9 +37,7 @@ TREE = dossier_tree(
 feeds_site = loaded_once("feeds_site", {"colleges": COLLEGES}, PEOPLE, TREE)
 
 
-@pytest.fixture
-def site(feeds_site, db):
-    return users_by_name()
+site = users_of("feeds_site", "site")
 
 
 def dossier(slug: str) -> DossierPage:

@@ -18,7 +18,7 @@ from cms.meetings import services
 from cms.meetings.models import Registration, TravelSupportRequest
 from cms.meetings.queries import registrations_of
 from cms.models import ContributionPage, EventPage
-from tests.conftest import COLLEGES, load, loaded_once, users_by_name
+from tests.conftest import COLLEGES, load, loaded_once, users_of
 from tests.pages import contribution, dossier, dossier_tree
 
 NOW = timezone.localtime()
@@ -97,9 +97,7 @@ SUBMIT = "S’inscrire à la rencontre"
 meetings_data = loaded_once("meetings_data", {"colleges": COLLEGES}, DATA)
 
 
-@pytest.fixture
-def site(meetings_data, db):
-    return users_by_name()
+site = users_of("meetings_data", "site")
 
 
 def event(slug: str) -> EventPage:

@@ -15,7 +15,7 @@ from cms.notifications.models import DossierFollow, Frequency, NotificationPrefe
 from cms.notifications.queries import followed_dossiers, notification_frequency
 from cms.notifications.tokens import unsubscribe_token
 from cms.visibility import Visibility, set_visibility
-from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_by_name
+from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_of
 from tests.pages import FORMATION_DOSSIER, contribution, dossier_tree, open_dossier
 
 TREE = dossier_tree(
@@ -36,9 +36,7 @@ notifications_site = loaded_once(
 )
 
 
-@pytest.fixture
-def site(notifications_site, db):
-    return users_by_name()
+site = users_of("notifications_site", "site")
 
 
 def dossier(slug: str = "ouvert") -> DossierPage:

@@ -15,7 +15,7 @@ from cms.reglement.diff import Article, Change, Status, Text, compare, html_para
 from cms.reglement.models import CollegeApproval, ReglementVersion, VersionProposal
 from cms.reglement.templatetags.reglement_tags import segments_html
 from members.models import College
-from tests.conftest import COLLEGES, PEOPLE, load, loaded_once, users_by_name
+from tests.conftest import COLLEGES, PEOPLE, load, loaded_once, users_of
 from tests.pages import PA_COLLEGE, articles, convention_document, reglement, reglement_version
 
 # ---------------------------------------------------------------------------
@@ -174,9 +174,7 @@ TREE = convention_document(
 restricted_site = loaded_once("restricted_site", {"colleges": COLLEGES}, PEOPLE, TREE)
 
 
-@pytest.fixture
-def restricted(restricted_site, db):
-    return users_by_name()
+restricted = users_of("restricted_site", "restricted")
 
 
 @pytest.mark.parametrize("route", ["versions/", "versions/comparer/", "pdf/"])

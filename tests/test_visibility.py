@@ -7,7 +7,7 @@ from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 from cms.access import can_view_page, visible_pages
 from members.models import College
 from members.roles import COORDINATION_GROUP
-from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_by_name
+from tests.conftest import COLLEGES, PEOPLE, loaded_once, users_of
 from tests.pages import shown
 
 TREE = {
@@ -108,9 +108,7 @@ CASES = [(page, reader) for page in URLS for reader in sorted(ALL)]
 tree_site = loaded_once("tree_site", {"colleges": COLLEGES}, PEOPLE, TREE)
 
 
-@pytest.fixture
-def tree(tree_site, db):
-    return users_by_name()
+tree = users_of("tree_site", "tree")
 
 
 def reader_client(client, people, reader):

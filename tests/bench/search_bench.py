@@ -78,14 +78,6 @@ TERRITORIES = (
     "hautes-alpes",
     "alpes-de-haute-provence",
 )
-TYPES = (
-    ("synthese_atelier", "Synthèse d'atelier"),
-    ("preconisations", "Préconisations"),
-    ("temoignage", "Témoignage"),
-    ("compte_rendu", "Compte rendu"),
-    ("diagnostic", "Diagnostic"),
-    ("position", "Prise de position"),
-)
 SUBJECTS = (
     "Les travailleurs sociaux",
     "L'équipe pluridisciplinaire",
@@ -457,8 +449,10 @@ def _acl(rng: random.Random) -> tuple[tuple[str, ...], int | None]:
 
 def generate(count: int, seed: int):
     """``count`` documents; the first n of ``generate(N)`` are ``generate(n)`` for n <= N."""
+    from cms.dossiers.pages import ContributionPage
     from search.contract import SearchDocument
 
+    types = [(slug, str(label)) for slug, label in ContributionPage.Type.choices]
     rng = random.Random(seed)
     documents = []
     for number in range(count):
@@ -467,7 +461,7 @@ def generate(count: int, seed: int):
         if college is not None:
             colleges.add(college)
         theme = rng.choice(THEMES)
-        type_slug, type_label = rng.choice(TYPES)
+        type_slug, type_label = rng.choice(types)
         weights = _weights(type_slug)
         title = _cap(
             rng.choice(TITLE_PATTERNS).format(
