@@ -34,6 +34,7 @@ from wagtail.query import PageQuerySet
 
 from cms.access import can_view_page, visible_pages
 from cms.file_references import IntranetPageForm
+from cms.routing import route_below, walks_to_child
 from members.roles import COORDINATION_GROUP
 from shared.links import absolute_url
 
@@ -147,6 +148,10 @@ class IntranetPage(Page):
     def visible_children(self, user, model: type[Page] | None = None) -> PageQuerySet:
         return visible_children(self, user, model)
 
+    def route(self, request: HttpRequest, path_components: Sequence[str]):
+        # Wagtail's routing in one query for the whole address (cms.routing).
+        return route_below(self, request, path_components)
+
     def permissions_for_user(self, user) -> IntranetPagePermissionTester:
         return IntranetPagePermissionTester(user, self)
 
@@ -172,6 +177,9 @@ class IntranetPage(Page):
     def feed_path(self) -> str | None:
         """The address of this page's Atom feed, announced in its ``<head>``; None: none."""
         return None
+
+
+walks_to_child(IntranetPage.route)
 
 
 class SubRoutes:
