@@ -25,12 +25,15 @@ from wagtail.models import (
 from wagtail.permissions import policy_registry
 
 _CACHE_ATTR = "_cms_access_cache"
+VIEW_RESTRICTIONS_ATTR = "_cms_view_restrictions"
 
 
 class _AccessCache:
     def __init__(self, user) -> None:
+        # ``all()``, not ``values_list``: serving a page prefetches the reader's groups
+        # (cms.wagtail_hooks), and Wagtail's own check reads them from there too.
         self.group_ids = (
-            frozenset(user.groups.values_list("pk", flat=True))
+            frozenset(group.pk for group in user.groups.all())
             if user.is_authenticated
             else frozenset()
         )
@@ -154,6 +157,20 @@ def visible_pages(user, queryset: QuerySet) -> QuerySet:
 
 def _starts_with_any(paths: tuple[str, ...]) -> str:
     return "^(?:" + "|".join(re.escape(path) for path in paths) + ")"
+
+
+def remember_view_restrictions(page: Page) -> QuerySet:
+    """The restrictions on the page and its ancestors, read once for the request serving it.
+
+    Two checks read them while a page is served (ours for logged-in readers, then
+    Wagtail's); ``IntranetPage.get_view_restrictions`` gives this evaluated queryset, with
+    each restriction's groups, to both. It lives on the page object the request routed to,
+    so it is never older than the request.
+    """
+    restrictions = Page.get_view_restrictions(page).prefetch_related("groups")
+    list(restrictions)  # evaluated now: later iterations and .exists() read the cache
+    setattr(page, VIEW_RESTRICTIONS_ATTR, restrictions)
+    return restrictions
 
 
 def can_view_page(user, page: Page) -> bool:

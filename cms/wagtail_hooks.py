@@ -1,11 +1,12 @@
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 from wagtail.models import BaseViewRestriction
 
 import cms.admin_access  # noqa: F401  (admin listings, choosers, reports: only visible pages)
-from cms.access import can_view_file
+from cms.access import can_view_file, remember_view_restrictions
 from cms.visibility import audience_names
 
 
@@ -16,9 +17,12 @@ def explain_refusal_to_logged_in_readers(page, request, serve_args, serve_kwargs
     Wagtail would send them to the login form again, which loops: they are already
     logged in. Anonymous readers still go to the login form through Wagtail's own check.
     """
+    restrictions = remember_view_restrictions(page)
     if not request.user.is_authenticated:
         return None
-    for restriction in page.get_view_restrictions():
+    # The reader's groups once, for this check, Wagtail's and every access decision after.
+    prefetch_related_objects([request.user], "groups")
+    for restriction in restrictions:
         if restriction.restriction_type == BaseViewRestriction.PASSWORD:
             continue
         if not restriction.accept_request(request):

@@ -32,7 +32,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.query import PageQuerySet
 
-from cms.access import can_view_page, visible_pages
+from cms.access import VIEW_RESTRICTIONS_ATTR, can_view_page, visible_pages
 from cms.file_references import IntranetPageForm
 from cms.routing import route_below, walks_to_child
 from members.roles import COORDINATION_GROUP
@@ -147,6 +147,11 @@ class IntranetPage(Page):
 
     def visible_children(self, user, model: type[Page] | None = None) -> PageQuerySet:
         return visible_children(self, user, model)
+
+    def get_view_restrictions(self) -> QuerySet:
+        # Read once per served page (cms.access.remember_view_restrictions).
+        remembered = getattr(self, VIEW_RESTRICTIONS_ATTR, None)
+        return remembered if remembered is not None else super().get_view_restrictions()
 
     def route(self, request: HttpRequest, path_components: Sequence[str]):
         # Wagtail's routing in one query for the whole address (cms.routing).
