@@ -22,10 +22,8 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.core.cache import caches
-
 from cms.access import denied_paths
-from cms.cache import CACHE_ALIAS, current_generation, page_cache_enabled
+from cms.cache import kept_until_next_change, page_cache_enabled
 
 T = TypeVar("T")
 
@@ -37,10 +35,11 @@ def audience_key(user) -> str:
 
 
 def fragment_key(user, name: str, vary_on: Iterable[object] = ()) -> str:
-    """Where a fragment named ``name`` is kept for this reader's audience and generation."""
+    """Where a fragment named ``name`` is kept for this reader's audience (the cache adds
+    the generation: ``cms.cache.kept_until_next_change``)."""
     varies = "\x1f".join(str(value) for value in vary_on)
     digest = hashlib.sha256(f"{name}\x1e{varies}".encode()).hexdigest()[:32]
-    return f"audience:{current_generation()}:{audience_key(user)}:{digest}"
+    return f"audience:{audience_key(user)}:{digest}"
 
 
 def for_audience(user, name: str, compute: Callable[[], T], vary_on: Iterable[object] = ()) -> T:
@@ -51,10 +50,4 @@ def for_audience(user, name: str, compute: Callable[[], T], vary_on: Iterable[ob
     """
     if not page_cache_enabled():
         return compute()
-    key = fragment_key(user, name, vary_on)
-    cache = caches[CACHE_ALIAS]
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value)
-    return value
+    return kept_until_next_change(fragment_key(user, name, vary_on), compute)

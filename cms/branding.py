@@ -3,7 +3,8 @@
 Templates read it as ``settings.cms.SiteBranding`` (Wagtail's settings context processor).
 Without a logo the header shows the site's own mark (templates/includes/brand_mark.svg);
 without a name it shows ``WAGTAIL_SITE_NAME``. Saving it purges the page cache like any
-change in the ``cms`` app (cms/cache.py), so anonymous readers see the new identity at once.
+change in the ``cms`` app (cms/cache.py), so anonymous readers see the new identity at once;
+the setting itself is kept in that cache until then (``for_site``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.images.models import Image
+
+from cms.cache import kept_until_next_change
 
 SITE_NAME_MAX_LENGTH = 80
 
@@ -59,6 +62,15 @@ class SiteBranding(BaseSiteSetting):
     class Meta:
         verbose_name = _("identité du site")
         verbose_name_plural = _("identité du site")
+
+    @classmethod
+    def for_site(cls, site):
+        # Read by every page, changed a few times a year: kept until the next change of
+        # content (saving it is one), not read again by each request.
+        return kept_until_next_change(
+            f"site-branding:{site.pk}" if site else "site-branding:none",
+            lambda: super(SiteBranding, cls).for_site(site),
+        )
 
     @property
     def display_name(self) -> str:

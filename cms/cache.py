@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +33,8 @@ from django.utils.cache import patch_vary_headers
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+T = TypeVar("T")
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "generation"
@@ -73,6 +76,23 @@ def current_generation() -> int:
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def kept_until_next_change(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave under ``key`` since the last change of content.
+
+    For what every reader shares and only a change of content alters. With the page cache
+    switched off (``PAGE_CACHE_ENABLED``), ``compute`` is called every time.
+    """
+    if not page_cache_enabled():
+        return compute()
+    cache = _cache()
+    generation_key = f"kept:{current_generation()}:{key}"
+    value = cache.get(generation_key)
+    if value is None:
+        value = compute()
+        cache.set(generation_key, value)
+    return value
 
 
 def purge_page_cache(**_signal_kwargs) -> None:

@@ -7,12 +7,16 @@ from io import BytesIO
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.images import ImageFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.models import Site
 
 from cms.branding import SiteBranding
+from cms.cache import CACHE_ALIAS
 
 
 @pytest.fixture
@@ -56,3 +60,27 @@ def test_name_and_logo_set_in_the_admin_show_in_the_header_and_the_title(client,
 def test_a_blank_name_falls_back_to_the_default(branding):
     branding.site_name = "   "
     assert branding.display_name == settings.WAGTAIL_SITE_NAME
+
+
+def branding_reads(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/mentions-legales/")
+    return sum('FROM "cms_sitebranding"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_identity_is_read_once_until_the_next_change(client, branding, django_user_model):
+    # A logged-in reader: the anonymous page cache would answer without any query.
+    client.force_login(django_user_model.objects.create_user("lectrice"))
+    caches[CACHE_ALIAS].clear()
+    assert branding_reads(client) == 1
+    assert branding_reads(client) == 0
+
+
+def test_a_saved_identity_shows_on_the_next_page_of_a_logged_in_reader(
+    client, branding, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("lectrice"))
+    client.get("/")
+    branding.site_name = "Réseau du Var"
+    branding.save()
+    assert "Réseau du Var" in brand_link(client.get("/").content.decode())
