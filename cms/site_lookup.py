@@ -19,6 +19,9 @@ from wagtail.views import serve as wagtail_serve
 
 from cms.cache import kept_until_next_change
 
+# Where Site.find_for_request keeps the site of a request, and looks first.
+WAGTAIL_SITE_ATTR = "_wagtail_site"
+
 
 def _found_with_home(request: HttpRequest) -> Site | None:
     site = Site._find_for_request(request)
@@ -29,8 +32,8 @@ def _found_with_home(request: HttpRequest) -> Site | None:
 
 def site_for(request: HttpRequest) -> Site | None:
     """Wagtail's site for this request, from the cache when the content has not changed."""
-    # The host and port Wagtail matches sites on (it reads the raw Host header too).
-    address = f"{request._get_raw_host()}\x1f{request.get_port()}"
+    # What Wagtail matches sites on: the host name and the port.
+    address = f"{request.get_host()}\x1f{request.get_port()}"
     key = "site:" + hashlib.sha256(address.encode()).hexdigest()[:32]
     return kept_until_next_change(key, lambda: _found_with_home(request))
 
@@ -49,5 +52,5 @@ class SiteLookupMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func: object, *_args: object) -> None:
-        if view_func is wagtail_serve and not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = site_for(request)
+        if view_func is wagtail_serve and not hasattr(request, WAGTAIL_SITE_ATTR):
+            setattr(request, WAGTAIL_SITE_ATTR, site_for(request))
