@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -601,6 +602,41 @@ def test_anonymous_readers_may_not_endorse(client, site):
 def test_the_contribution_page_links_to_its_items(client, site):
     text = client.get(contribution().url).content.decode()
     assert f'href="/preconisations/{item("Former les agents").pk}/"' in text
+
+
+def dossier_text(client, user=None) -> str:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(DossierPage.objects.get(slug="numerique").url).content.decode()
+
+
+def test_the_dossiers_followup_of_one_audience_never_reaches_another(client, site):
+    secret_link = f'href="/preconisations/{item(SECRET).pk}/"'
+    public_link = f'href="/preconisations/{item("Former les agents").pk}/"'
+    # The block is kept per audience (cms.audience): each reader after the first would
+    # get the previous one's copy if the audiences were confused.
+    assert secret_link in dossier_text(client, site["pa"])
+    assert secret_link not in dossier_text(client, site["formation"])
+    assert secret_link not in dossier_text(client)
+    assert secret_link in dossier_text(client, site["pa"])
+    assert public_link in dossier_text(client, site["formation"])
+
+
+def test_a_changed_status_shows_on_the_dossier_after_the_change(
+    client, site, django_capture_on_commit_callbacks
+):
+    dossier_text(client, site["pa"])  # the block is now kept for this audience
+    tracked = item("Former les agents")
+    new_status = Status.RETENUE if tracked.status != Status.RETENUE else Status.EN_COURS
+    with django_capture_on_commit_callbacks(execute=True):
+        tracked.status = new_status
+        tracked.save()
+    shown = (
+        rf'href="/preconisations/{tracked.pk}/">[^<]*</a> — '
+        r'<span class="status-badge status--(\w+)"'
+    )
+    assert re.search(shown, dossier_text(client, site["pa"])).group(1) == new_status
 
 
 def test_the_item_page_links_to_its_contribution_dossier_and_board(client, site):

@@ -65,10 +65,11 @@ def addresses() -> list[str]:
 def test_every_demo_address_routes_as_wagtail_routes_it(demo):
     compared = addresses()
     assert len(compared) > 100
-    differences = [
-        (a, route(a), wagtails_route(a)) for a in compared if route(a) != wagtails_route(a)
-    ]
-    assert differences == []
+    both = [(address, route(address), wagtails_route(address)) for address in compared]
+    assert [(address, ours, theirs) for address, ours, theirs in both if ours != theirs] == []
+    # Not a comparison of 404s alone: pages and sub-routes are found.
+    assert sum(ours != "404" for _, ours, _ in both) > 50
+    assert any(ours != "404" and ours[1] is not None for _, ours, _ in both)
 
 
 def test_a_draft_is_not_found_and_its_live_child_still_is(demo):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from cms.audience import for_audience
 from cms.followup.access import visible_items
 from cms.followup.models import TrackedItem
 from cms.models import ContributionPage, DossierPage, EventPage
@@ -27,14 +29,23 @@ def items_of(page, user):
     return visible_items(user, items).distinct().order_by("-source_date", "pk")
 
 
-@register.inclusion_tag("followup/_page_followup.html", takes_context=True)
-def followup_of(context, page) -> dict:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None:
-        return {"items": []}
-    items = list(items_of(page, user))
+def _rendered_followup(page, user) -> str:
     pdf_url = (
         reverse("followup:dossier_pdf", args=[page.pk]) if isinstance(page, DossierPage) else ""
     )
-    return {"items": items, "page": page, "pdf_url": pdf_url}
+    context = {"items": list(items_of(page, user)), "page": page, "pdf_url": pdf_url}
+    return render_to_string("followup/_page_followup.html", context)
+
+
+@register.simple_tag(takes_context=True)
+def followup_of(context, page) -> str:
+    """The items of the page, rendered once per audience: which items show, and their
+    statuses, depend on nothing but the pages the reader may see (cms.audience), and every
+    change of an item purges the cache (cms.followup.signals)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        return ""
+    return for_audience(
+        user, "page-followup", lambda: _rendered_followup(page, user), vary_on=(page.pk,)
+    )
