@@ -34,8 +34,8 @@ def route(address: str):
         result = root.route(RequestFactory().get(address), segments(address))
     except Http404:
         return "404"
-    view, args, kwargs = result
-    page_id = view.pk
+    page, args, kwargs = result
+    page_id = page.pk
     if args:  # a routable page's sub-route: (view, its args, its kwargs)
         sub_view, sub_args, sub_kwargs = args
         return page_id, sub_view.__name__, tuple(sub_args), dict(sub_kwargs)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+
+from tests.sql_reads import get_with_sql, reads
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ OTHER_COLLEGES = (
     "membre",
     "/paca/dossiers/desinstitutionnalisation/position-transformer-sans-fragiliser/",
 )
-RESTRICTIONS_READ = '"wagtailcore_pageviewrestriction"."password"'  # the model's own rows
+RESTRICTIONS_READ = ('"wagtailcore_pageviewrestriction"."password"',)  # the model's own rows
 # The reader's groups themselves (the permission query joins the same table).
 READERS_GROUPS_READ = ('FROM "auth_group"', '"auth_user_groups"."user_id"')
 
@@ -28,25 +28,18 @@ READERS_GROUPS_READ = ('FROM "auth_group"', '"auth_user_groups"."user_id"')
 def served(client, reader_and_path: tuple[str, str]):
     reader, path = reader_and_path
     client.force_login(get_user_model().objects.get(username=reader))
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    return response, [query["sql"] for query in queries.captured_queries]
-
-
-def count(queries: list[str], marker: str | tuple[str, ...]) -> int:
-    markers = (marker,) if isinstance(marker, str) else marker
-    return sum(all(each in sql for each in markers) for sql in queries)
+    return get_with_sql(client, path)
 
 
 @pytest.mark.parametrize("case", [OWN_COLLEGE, OTHER_COLLEGES], ids=["admitted", "refused"])
 def test_the_page_restrictions_are_read_once(client, demo, case):
     response, queries = served(client, case)
     assert response.status_code == (200 if case is OWN_COLLEGE else 403)
-    assert count(queries, RESTRICTIONS_READ) == 1
+    assert reads(queries, *RESTRICTIONS_READ) == 1
 
 
 @pytest.mark.parametrize("case", [OWN_COLLEGE, OTHER_COLLEGES], ids=["admitted", "refused"])
 def test_the_readers_groups_are_read_once(client, demo, case):
     response, queries = served(client, case)
     assert response.status_code == (200 if case is OWN_COLLEGE else 403)
-    assert count(queries, READERS_GROUPS_READ) == 1
+    assert reads(queries, *READERS_GROUPS_READ) == 1

@@ -9,14 +9,13 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.images import ImageFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.models import Site
 
 from cms.branding import SiteBranding
 from cms.cache import CACHE_ALIAS
+from tests.sql_reads import get_with_sql, reads
 
 
 @pytest.fixture
@@ -63,9 +62,8 @@ def test_a_blank_name_falls_back_to_the_default(branding):
 
 
 def branding_reads(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/mentions-legales/")
-    return sum('FROM "cms_sitebranding"' in query["sql"] for query in queries.captured_queries)
+    _, statements = get_with_sql(client, "/mentions-legales/")
+    return reads(statements, 'FROM "cms_sitebranding"')
 
 
 def test_the_identity_is_read_once_until_the_next_change(client, branding, django_user_model):

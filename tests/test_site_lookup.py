@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from wagtail.models import Page, Site
 
 from cms.models import ConventionPage
+from tests.sql_reads import get_with_sql, reads
 
 pytestmark = pytest.mark.django_db
 
 SITE_READ = 'FROM "wagtailcore_site"'
 HOME_READ = 'FROM "cms_homepage"'
-
-
-def queries_of(client, path: str, **headers) -> tuple[int, list[str]]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path, headers=headers)
-    return response.status_code, [query["sql"] for query in queries.captured_queries]
-
-
-def reads(queries: list[str], marker: str) -> int:
-    return sum(marker in sql for sql in queries)
 
 
 @pytest.fixture
@@ -35,10 +24,11 @@ def member_client(client, demo):
 
 
 def test_the_next_request_reads_neither_the_site_nor_its_home_page(member_client):
-    status, first = queries_of(member_client, "/paca/")
-    assert status == 200 and reads(first, SITE_READ) >= 1 and reads(first, HOME_READ) == 1
-    status, second = queries_of(member_client, "/paca/")
-    assert status == 200
+    response, first = get_with_sql(member_client, "/paca/")
+    assert response.status_code == 200
+    assert reads(first, SITE_READ) >= 1 and reads(first, HOME_READ) == 1
+    response, second = get_with_sql(member_client, "/paca/")
+    assert response.status_code == 200
     assert (reads(second, SITE_READ), reads(second, HOME_READ)) == (0, 0)
 
 
