@@ -17,7 +17,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Protocol
 
 PUBLIC_TOKEN = "public"
@@ -50,7 +50,9 @@ class SearchDocument:
 
     def fingerprint(self) -> str:
         """Changes whenever anything indexed changes (used by reconcile)."""
-        payload = json.dumps(asdict(self), sort_keys=True, default=str)
+        # The fields as they are (``asdict`` would deep-copy them first, for the same JSON).
+        values = {each.name: getattr(self, each.name) for each in fields(self)}
+        payload = json.dumps(values, sort_keys=True, default=str)
         return hashlib.sha1(payload.encode()).hexdigest()
 
 

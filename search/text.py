@@ -30,6 +30,8 @@ _ELISION = re.compile(
     rf"(?<![^\W_])(?:{'|'.join(ELISIONS)})[{APOSTROPHES}](?=[^\W_])", re.IGNORECASE
 )
 _WORD = re.compile(r"[^\W_]+")
+# Elided articles as long as a word ("jusqu'", "lorsqu'"): never a word to suggest.
+_ELIDED_WORDS = frozenset(article for article in ELISIONS if len(article) >= 3)
 _SPACES = re.compile(r"\s+")
 MAX_TERM_LENGTH = 64
 
@@ -273,10 +275,13 @@ def vocabulary(text: str, limit: int | None = None) -> dict[str, str]:
     of them, if given.
     """
     words: dict[str, str] = {}
-    for match in _WORD.finditer(split_elisions(unicodedata.normalize("NFC", text or ""))):
+    # Each distinct word once, in the order first met (a document repeats most of its
+    # words). The apostrophe ends a word, so an elided article is a word of its own here:
+    # too short to count, or one of ``_ELIDED_WORDS`` (cheaper than ``split_elisions``).
+    for word in dict.fromkeys(_WORD.findall(unicodedata.normalize("NFC", text or ""))):
         if limit is not None and len(words) >= limit:
             break
-        entry = _suggestable(match.group())
+        entry = _suggestable(word)
         if entry is not None and entry[0] not in words:
             words[entry[0]] = entry[1]
     return words
@@ -292,6 +297,7 @@ def _suggestable(word: str) -> tuple[str, str] | None:
         and 3 <= len(folded) <= MAX_TERM_LENGTH
         and len(written) <= MAX_TERM_LENGTH
         and folded not in STOP_WORDS
+        and folded not in _ELIDED_WORDS
     ):
         return folded, written
     return None

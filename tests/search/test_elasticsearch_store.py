@@ -36,6 +36,16 @@ def search(store, text: str = "", tokens=PUBLIC, **options):
     return store.search(SearchQuery(text=text, reader_tokens=frozenset(tokens), **options))
 
 
+def index_without_offsets() -> dict:
+    """The index as releases before the highlighting offsets made it."""
+    body = index_body()
+    for field in body["mappings"]["properties"].values():
+        field.pop("index_options", None)
+        for subfield in field.get("fields", {}).values():
+            subfield.pop("index_options", None)
+    return body
+
+
 def versions(store) -> list[str]:
     return sorted(store.client.indices.get(index=f"{store.alias}-v*").body)
 
@@ -172,8 +182,9 @@ def test_rebuild_moves_the_alias_to_a_new_version_and_deletes_the_old_one(elasti
 
 
 def test_an_index_of_an_earlier_release_takes_fields_added_since(elasticsearch_store):
-    # The index as a release without the follow-up status made it: no "status" field.
-    body = index_body()
+    # The index as a release without the follow-up status made it: no "status" field,
+    # and text fields without the offsets added since (they cannot be changed in place).
+    body = index_without_offsets()
     del body["mappings"]["properties"]["status"]
     old = f"{elasticsearch_store.alias}-v1"
     elasticsearch_store.client.indices.create(
@@ -300,3 +311,17 @@ def test_an_unreachable_cluster_raises_store_unavailable_quickly(operation):
         operation(store)
 
     assert time.monotonic() - started < 2
+
+
+def test_an_index_without_offsets_still_marks_the_matched_words(elasticsearch_store):
+    # Indices made before offsets were stored: the highlighter analyses the text again.
+    elasticsearch_store.client.indices.create(
+        index=f"{elasticsearch_store.alias}-v1",
+        aliases={elasticsearch_store.alias: {}},
+        **index_without_offsets(),
+    )
+    elasticsearch_store.index([document(1)])
+
+    (hit,) = search(elasticsearch_store, "accompagnement").hits
+
+    assert "<mark>" in hit.snippet

@@ -206,6 +206,18 @@ def test_vocabulary_keeps_words_as_written_keyed_by_their_folded_form():
     }
 
 
+def test_vocabulary_leaves_out_elided_articles():
+    assert text.vocabulary("Jusqu’au bout, lorsqu'on aide, puisqu'il l'écoute") == {
+        "bout": "bout",
+        "aide": "aide",
+        "ecoute": "écoute",
+    }
+
+
+def test_vocabulary_counts_each_word_once_towards_its_limit():
+    assert list(text.vocabulary("deux deux deux trois quatre", limit=2)) == ["deux", "trois"]
+
+
 def test_vocabulary_stops_at_its_limit():
     assert list(text.vocabulary("un deux trois quatre cinq", limit=2)) == ["deux", "trois"]
 
