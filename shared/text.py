@@ -11,6 +11,8 @@ _COMBINING = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]"
 )
 
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
 
 def fold_accents(text: str) -> str:
     """Lower case without accents or ligatures: « Œuvre Évaluée » → « oeuvre evaluee ».
@@ -22,7 +24,7 @@ def fold_accents(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    if max(decomposed) > "\uffff":  # marks beyond the BMP: the slow, complete way
+    if _BEYOND_BMP.search(decomposed):  # marks beyond the BMP: the slow, complete way
         stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     else:
         stripped = _COMBINING.sub("", decomposed)

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -262,16 +262,24 @@ class DatabaseStore:
 
         IndexedToken.objects.filter(document_id__in=list(existing.values())).delete()
         IndexedCollege.objects.filter(document_id__in=list(existing.values())).delete()
-        IndexedToken.objects.bulk_create(
-            IndexedToken(document_id=ids[key], token=token)
-            for key, document in documents.items()
-            for token in sorted(set(document.acl))
+        _insert_pairs(
+            IndexedToken,
+            "token",
+            [
+                (ids[key], token)
+                for key, document in documents.items()
+                for token in sorted(set(document.acl))
+            ],
         )
-        IndexedCollege.objects.bulk_create(
-            IndexedCollege(document_id=ids[key], college=college)
-            for key, document in documents.items()
-            for college in sorted(set(document.colleges))
-            if college
+        _insert_pairs(
+            IndexedCollege,
+            "college",
+            [
+                (ids[key], college)
+                for key, document in documents.items()
+                for college in sorted(set(document.colleges))
+                if college
+            ],
         )
 
         fulltext = []
@@ -303,8 +311,8 @@ class DatabaseStore:
                 document.theme,
                 document.authors,
             )
+            deltas.update((acl, word) for word in own)
             for word, written in own.items():
-                deltas[(acl, word)] += 1
                 displays.setdefault((acl, word), written)
         if self._word_sink is not None:
             self._word_sink[0].update(deltas)
@@ -509,6 +517,22 @@ _COPIED_FIELDS = (
     "status",
 )
 _UPDATED_FIELDS = [*_COPIED_FIELDS, "colleges", "authors", "fingerprint", "acl_count", "acl"]
+
+
+def _insert_pairs(model: type[models.Model], column: str, rows: list[tuple[int, str]]) -> None:
+    """Insert (document id, value) rows into a token or college table.
+
+    Plain SQL: building a model instance per row was a third of a rebuild's time.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (document_id, {connection.ops.quote_name(column)}) "
+            "VALUES (%s, %s)",
+            rows,
+        )
 
 
 def _row(document: SearchDocument, pk: int | None, acl_id: int) -> IndexedDocument:

@@ -131,6 +131,15 @@ def test_index_text_stops_within_its_size_budget():
     assert text.index_text("le la", "mot mot", max_bytes=None) == "mot mot"
 
 
+def test_index_text_counts_a_new_term_its_bytes_plus_8_and_a_repeat_2():
+    # "evalu": 5 bytes + 8 the first time, 2 for each repeat, in any of the texts.
+    assert text.index_text("évaluation évaluation", "évaluation", max_bytes=17) == (
+        "evalu evalu evalu"
+    )
+    assert text.index_text("évaluation évaluation", "évaluation", max_bytes=16) == "evalu evalu"
+    assert text.index_text("évaluation", max_bytes=12) == ""
+
+
 # --- Snippets --------------------------------------------------------------------------
 
 
