@@ -8,8 +8,9 @@ token, responses that show or queue messages, anything but a GET.
 
 Invalidation is global and immediate: every change of content (publish, unpublish,
 move, delete, view restriction, or any saved page, member, organisation, image or
-document) bumps a generation number kept in the same cache, and keys carry that
-number, so older entries are never read again and age out on their own.
+document) bumps a generation number kept in the same cache, and each entry carries the
+number it was rendered in, so an older entry is never served again (the next reader's
+page replaces it). A hit reads the number and the entry in one exchange with the cache.
 
 With several server processes, the ``pages`` alias must be shared by all of them
 (file, database, Memcached or Redis cache; see ``PAGE_CACHE_BACKEND``), otherwise a
@@ -104,10 +105,11 @@ def purge_page_cache(**_signal_kwargs) -> None:
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
-def _key(request: HttpRequest, generation: int) -> str:
+def _key(request: HttpRequest) -> str:
+    """One key per address; the entry carries the generation it was rendered in."""
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-    return f"page:{generation}:{digest}"
+    return f"page:{digest}"
 
 
 # ---------------------------------------------------------------------------
@@ -184,9 +186,14 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not page_cache_enabled() or not _may_read_cache(request):
             return self.get_response(request)
-        key = _key(request, current_generation())
-        entry = _cache().get(key)
-        if entry is not None:
+        key = _key(request)
+        # The generation and the entry in one exchange with a shared cache (one MGET).
+        found = _cache().get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = current_generation()
+        entry = found.get(key)
+        if entry is not None and entry.get("generation") == generation:
             response = _restored(entry)
             response[CACHE_HEADER] = "hit"
             # A logged-in reader gets another page: shared caches must tell them apart.
@@ -194,7 +201,10 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if _may_store(request, response):
-            _cache().set(key, _stored(response), timeout=settings.PAGE_CACHE_TIMEOUT)
+            # The generation read before rendering: if the content changed meanwhile, the
+            # entry is older than the new generation and never served.
+            entry = {**_stored(response), "generation": generation}
+            _cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
             response[CACHE_HEADER] = "miss"
         return response
 

@@ -248,3 +248,50 @@ def test_a_response_that_is_not_a_page_is_not_stored(demo):
 def test_the_cache_can_be_switched_off(public_page, settings):
     settings.PAGE_CACHE_ENABLED = False
     assert serve_twice(page_view(public_page)) == [None, None]
+
+
+class CountingCache:
+    """The ``pages`` cache, counting the exchanges a request has with it."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.exchanges: list[str] = []
+
+    def __getattr__(self, name):
+        attribute = getattr(self.cache, name)
+        if name in {"get", "get_many", "set", "add", "incr", "set_many"}:
+
+            def counted(*args, **kwargs):
+                self.exchanges.append(name)
+                return attribute(*args, **kwargs)
+
+            return counted
+        return attribute
+
+
+def test_a_hit_reads_the_generation_and_the_page_in_one_exchange(public_page, monkeypatch):
+    from cms import cache as page_cache
+
+    middleware = AnonymousPageCacheMiddleware(page_view(public_page))
+    middleware(anonymous_request())  # stored
+    counting = CountingCache(page_cache._cache())
+    monkeypatch.setattr(page_cache, "_cache", lambda: counting)
+
+    response = middleware(anonymous_request())
+
+    assert cache_state(response) == "hit"
+    assert counting.exchanges == ["get_many"]
+
+
+def test_a_page_rendered_while_the_content_changed_is_not_served(public_page):
+    from cms.cache import purge_page_cache
+
+    def purged_during_rendering(request, response):
+        purge_page_cache()  # a publication in another process, while this one renders
+
+    rendering = AnonymousPageCacheMiddleware(page_view(public_page, purged_during_rendering))
+    rendering(anonymous_request())
+
+    served = AnonymousPageCacheMiddleware(page_view(public_page))(anonymous_request())
+
+    assert cache_state(served) == "miss"
