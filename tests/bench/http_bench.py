@@ -213,6 +213,8 @@ def cases(paths: Paths, with_bakerydemo: bool) -> list[Case]:
     query = urlencode({"q": SEARCHED})
     listed = [
         Case("vue Django nue (référence)", "django", "/"),
+        # Every middleware of the intranet, no database, no cache: what a hit builds on.
+        Case("/sante/ (contrôle de vie), anonyme", "intranet", "/sante/"),
         Case("accueil, anonyme (cache partagé, Redis)", "intranet", "/"),
         Case(f"dossier de {DOSSIER_SIZE} contributions, membre", "intranet", paths.dossier, True),
         Case("contribution, membre", "intranet", paths.contribution, True),
