@@ -143,7 +143,8 @@ if PAGE_CACHE_BACKEND.endswith(("LocMemCache", "FileBasedCache")):
 # Unset: each process keeps its own memory, which is right for one process only.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Django's Redis backend, reusing one client per pool (shared/redis_cache.py).
+    _REDIS = {"BACKEND": "shared.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     CACHES = {
         "default": {**_REDIS, "KEY_PREFIX": "intranet"},
         "pages": {**_REDIS, "KEY_PREFIX": "intranet-pages", "TIMEOUT": PAGE_CACHE_TIMEOUT},
