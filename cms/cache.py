@@ -41,8 +41,6 @@ CACHE_ALIAS = "pages"
 GENERATION_KEY = "generation"
 # Header that says whether a response came from the page cache (for tests and operators).
 CACHE_HEADER = "X-Page-Cache"
-# Headers kept with a cached page; the outer middlewares add the others again on a hit.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Last-Modified")
 # Changes in these apps may show on a public page: any saved or deleted row purges.
 CONTENT_APPS = {
     "cms",
@@ -126,16 +124,23 @@ def _holds_no_session(request: HttpRequest) -> bool:
 
 
 def _is_anonymous_without_messages(request: HttpRequest) -> bool:
+    """Asked once the response is made, when the inner middlewares have set the user."""
     if _holds_no_session(request):
         return True
-    if request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
         return False
     return len(messages.get_messages(request)) == 0
 
 
 def _may_read_cache(request: HttpRequest) -> bool:
-    """Only anonymous GETs with no message waiting to be shown."""
-    return request.method == "GET" and _is_anonymous_without_messages(request)
+    """Only GETs from readers with no session and no message: anonymous for sure.
+
+    Decided before the session and the user are known, from the cookies alone; an
+    anonymous reader who holds a session (a password-protected page opened) is served
+    pages built for them, which may still be stored for the others.
+    """
+    return request.method == "GET" and _holds_no_session(request)
 
 
 def _is_public_page_response(response: HttpResponse) -> bool:
@@ -162,7 +167,9 @@ def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _stored(response: HttpResponse) -> dict:
-    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    # Every header the inner middlewares and the view gave (X-Frame-Options, Vary…): on a
+    # hit they do not run. Cookies are not headers here, and a page with one is not kept.
+    headers = {name: value for name, value in response.items() if name != CACHE_HEADER}
     return {"status": response.status_code, "headers": headers, "content": response.content}
 
 
@@ -176,8 +183,10 @@ def _restored(entry: dict) -> HttpResponse:
 class AnonymousPageCacheMiddleware:
     """Serve public pages to anonymous readers from the ``pages`` cache.
 
-    Placed last in ``MIDDLEWARE`` so that sessions, authentication and messages are
-    known when it decides, and the security headers are still added on a hit.
+    Placed before the session, authentication and messages middlewares, so that a hit
+    costs none of them; it decides whether to store once they have run, on the way out.
+    The middlewares above it (HTTPS redirect, security headers, request log) still run
+    on a hit.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

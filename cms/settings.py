@@ -97,6 +97,9 @@ MIDDLEWARE = [
     # Content-Security-Policy (one for the site, one for /admin/) and Permissions-Policy.
     "members.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that reads the session or the user: a cookie-less reader of a
+    # cached public page gets it without them (the headers they add are kept with it).
+    "cms.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware, which refuses host names outside ALLOWED_HOSTS.
@@ -111,8 +114,6 @@ MIDDLEWARE = [
     "members.security.two_factor.TwoFactorMiddleware",
     # Turns a login refused by a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
-    # Last: it needs the user and the messages, and hits still get the headers above.
-    "cms.cache.AnonymousPageCacheMiddleware",
 ]
 
 # Caches. "pages" keeps public pages as anonymous readers get them (cms/cache.py).

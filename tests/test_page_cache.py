@@ -47,6 +47,23 @@ def test_a_hit_keeps_the_security_headers(client, demo):
     assert response["X-Frame-Options"] == "DENY"
 
 
+def test_a_hit_keeps_the_content_security_policy(client, demo):
+    first = client.get(DOSSIER)
+    response = client.get(DOSSIER)
+    assert cache_state(response) == "hit"
+    assert response["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_an_anonymous_reader_holding_a_session_gets_a_page_built_for_them(client, demo):
+    client.get(DOSSIER)  # a copy is in the cache
+    session = client.session  # the test client sets its cookie
+    session["choix"] = "gardé"
+    session.save()
+    response = client.get(DOSSIER)
+    assert response.status_code == 200
+    assert cache_state(response) != "hit"
+
+
 def test_a_hit_still_varies_on_cookies_for_shared_caches(client, demo):
     client.get(DOSSIER)
     response = client.get(DOSSIER)
