@@ -10,7 +10,9 @@ Invalidation is global and immediate: every change of content (publish, unpublis
 move, delete, view restriction, or any saved page, member, organisation, image or
 document) bumps a generation number kept in the same cache, and each entry carries the
 number it was rendered in, so an older entry is never served again (the next reader's
-page replaces it). A hit reads the number and the entry in one exchange with the cache.
+page replaces it); the number moves again when the change is committed, for the pages
+rendered from the rows of before it. A hit reads the number and the entry in one exchange
+with the cache.
 
 With several server processes, the ``pages`` alias must be shared by all of them
 (file, database, Memcached or Redis cache; see ``PAGE_CACHE_BACKEND``), otherwise a
@@ -22,12 +24,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -68,12 +73,37 @@ def _new_generation() -> int:
     return secrets.randbits(48)
 
 
-def current_generation() -> int:
+# The generation read during a GET (``generation_read_once``): a member's page asks for it
+# once per cached fragment, and each ask would be an exchange with a shared cache.
+_request_generation: ContextVar[list[int] | None] = ContextVar("page_generation", default=None)
+
+
+@contextmanager
+def generation_read_once() -> Iterator[None]:
+    """Within the block, the generation is read from the cache at most once (until a purge)."""
+    token = _request_generation.set([])
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
+def _read_generation() -> int:
     cache = _cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def current_generation() -> int:
+    remembered = _request_generation.get()
+    if remembered:
+        return remembered[0]
+    generation = _read_generation()
+    if remembered is not None:
+        remembered.append(generation)
     return generation
 
 
@@ -94,13 +124,32 @@ def kept_until_next_change(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def purge_page_cache(**_signal_kwargs) -> None:
-    """Forget every cached page (by moving to a new generation of keys)."""
+def _next_generation() -> None:
     cache = _cache()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    remembered = _request_generation.get()
+    if remembered is not None:
+        remembered.clear()
+
+
+def _purge_pending_on_commit(connection) -> bool:
+    return any(callback is _next_generation for _, callback, _ in connection.run_on_commit)
+
+
+def purge_page_cache(**_signal_kwargs) -> None:
+    """Forget every cached page and fragment (by moving to a new generation of keys).
+
+    Now, and once more when the transaction that made the change commits: until then other
+    readers still read the rows from before it, and what they render in between must not
+    outlive the commit (a page just restricted would stay served to anyone).
+    """
+    _next_generation()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not _purge_pending_on_commit(connection):
+        transaction.on_commit(_next_generation, robust=True)
 
 
 def _key(request: HttpRequest) -> str:
@@ -193,8 +242,14 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not page_cache_enabled() or not _may_read_cache(request):
+        if not page_cache_enabled():
             return self.get_response(request)
+        if not _may_read_cache(request):
+            if request.method not in ("GET", "HEAD"):
+                return self.get_response(request)
+            # A member's page: its fragments (cms.audience) share one read of the generation.
+            with generation_read_once():
+                return self.get_response(request)
         key = _key(request)
         # The generation and the entry in one exchange with a shared cache (one MGET).
         found = _cache().get_many([GENERATION_KEY, key])

@@ -14,13 +14,22 @@ from django.http import HttpRequest
 from wagtail.models import Page
 
 from cms.access import visible_pages
+from cms.audience import for_audience
 
 
 def first_visible_url(request: HttpRequest, model: type[Page]) -> str:
     """The address of the first live page of this type the person may see ("" if none):
-    the list of dossiers or of meetings an empty section points to."""
-    page = visible_pages(request.user, model.objects.live()).order_by("path").first()
-    return (page.get_url(request) or "") if page is not None else ""
+    the list of dossiers or of meetings an empty section points to.
+
+    The same for the whole audience (``cms.audience``): asked on every member's home.
+    """
+
+    def compute() -> str:
+        page = visible_pages(request.user, model.objects.live()).order_by("path").first()
+        return (page.get_url(request) or "") if page is not None else ""
+
+    vary_on = (model._meta.label, request.get_host())
+    return for_audience(request.user, "first-visible-url", compute, vary_on)
 
 
 def parent_titles(pages: Iterable[Page]) -> dict[str, str]:

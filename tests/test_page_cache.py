@@ -14,10 +14,11 @@ from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 from wagtail.models import Page, PageViewRestriction
 
 from cms.branding import SiteBranding
-from cms.cache import CACHE_HEADER, AnonymousPageCacheMiddleware
+from cms.cache import CACHE_HEADER, GENERATION_KEY, AnonymousPageCacheMiddleware
 from cms.models import ContributionPage, DossierPage
 from cms.visibility import Visibility, set_visibility
 
@@ -273,6 +274,7 @@ class CountingCache:
     def __init__(self, cache):
         self.cache = cache
         self.exchanges: list[str] = []
+        self.keys_read: list[str] = []
 
     def __getattr__(self, name):
         attribute = getattr(self.cache, name)
@@ -280,6 +282,8 @@ class CountingCache:
 
             def counted(*args, **kwargs):
                 self.exchanges.append(name)
+                if name == "get":
+                    self.keys_read.append(args[0])
                 return attribute(*args, **kwargs)
 
             return counted
@@ -312,3 +316,77 @@ def test_a_page_rendered_while_the_content_changed_is_not_served(public_page):
     served = AnonymousPageCacheMiddleware(page_view(public_page))(anonymous_request())
 
     assert cache_state(served) == "miss"
+
+
+def test_a_change_purges_again_once_its_transaction_commits(
+    public_page, django_capture_on_commit_callbacks
+):
+    from cms.cache import current_generation, purge_page_cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_page_cache()
+        # Another reader renders now from the rows of before the commit, and stores it.
+        rendered_before_commit = current_generation()
+
+    assert current_generation() != rendered_before_commit
+
+
+def test_a_transaction_of_many_changes_purges_once_more_at_commit(
+    public_page, django_capture_on_commit_callbacks
+):
+    from cms.cache import purge_page_cache
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(3):
+            purge_page_cache()
+
+    assert len(callbacks) == 1
+
+
+def test_a_member_page_reads_the_generation_once(client, demo, monkeypatch):
+    from cms import cache as page_cache
+
+    client.force_login(User.objects.get(username="membre"))
+    client.get(DOSSIER)  # fragments stored
+    counting = CountingCache(page_cache._cache())
+    monkeypatch.setattr(page_cache, "_cache", lambda: counting)
+
+    assert client.get(DOSSIER).status_code == 200
+
+    assert counting.keys_read.count(GENERATION_KEY) == 1
+    assert len(counting.keys_read) > 2  # the header's menus, the page's fragments
+
+
+def preview_as(client, draft) -> str:
+    """The draft as the editor logged in ``client`` previews it (Wagtail's preview request)."""
+    cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    original = RequestFactory().get(draft.url, HTTP_COOKIE=cookies)
+    return draft.make_preview_request(original).content.decode()
+
+
+def site_host(page) -> dict[str, str]:
+    """Wagtail's preview request is made for the page's site: readers on the same host."""
+    return {"HTTP_HOST": page.get_site().hostname}
+
+
+def test_a_preview_shows_the_draft_not_the_cached_live_page(client, demo):
+    client.force_login(User.objects.get(username="membre"))
+    page = ContributionPage.objects.live().public().first()
+    client.get(page.url, **site_host(page))  # the live page's fragments are stored
+    draft = ContributionPage.objects.get(pk=page.pk)
+    draft.title = "Titre encore en brouillon"
+
+    assert "<h1>Titre encore en brouillon</h1>" in preview_as(client, draft)
+
+
+def test_a_previewed_draft_never_reaches_the_live_page(client, demo):
+    client.force_login(User.objects.get(username="membre"))
+    page = ContributionPage.objects.live().public().first()
+    draft = ContributionPage.objects.get(pk=page.pk)
+    draft.title = "Titre encore en brouillon"
+    preview_as(client, draft)
+
+    html = client.get(page.url, **site_host(page)).content.decode()
+
+    assert "Titre encore en brouillon" not in html
+    assert escape(page.title) in html

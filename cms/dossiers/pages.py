@@ -341,7 +341,8 @@ class ContributionPage(IntranetPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["dossier"] = self.get_parent().specific
+        # The template links to it by title and address: the plain page routing found.
+        context["dossier"] = self.get_parent()
         context["attachments"] = self.attachments.select_related("document")
         context["authors"] = with_shown_names(self.authors.all())
         return context

@@ -23,7 +23,8 @@ class AudienceCacheNode(template.Node):
 
     def render(self, context) -> SafeString:
         request = context.get("request")
-        if request is None:
+        # A preview shows a draft: it must neither be served from nor left in the cache.
+        if request is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         name = str(self.name.resolve(context))
         # The host too: with several sites, the same page's address differs.
